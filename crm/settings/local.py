@@ -1,0 +1,6 @@
+"""Development: debug on, in-process tasks unless CELERY_BROKER_URL is set."""
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+from .base import *  # noqa: E402,F403

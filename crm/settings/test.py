@@ -1,0 +1,13 @@
+"""Tests: the database from DATABASE_URL (SQLite by default), fast hashing, mail kept in memory."""
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789abcdefgh")
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, LOGGING
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+LOGGING["root"]["level"] = "WARNING"

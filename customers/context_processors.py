@@ -1,0 +1,11 @@
+"""Template context every page needs for the navigation bar."""
+from django.http import HttpRequest
+
+from customers.roles import role_of
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"user_role": role_of(user)}

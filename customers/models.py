@@ -1,0 +1,246 @@
+"""Customers, the people at them, what we said to them, and how they relate to each other."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from crm.db import TimeStampedModel
+
+
+class Team(TimeStampedModel):
+    """A sales team: its manager sees and changes the customers of every member."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="managed_teams", verbose_name=_("manager")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="teams", blank=True, verbose_name=_("members")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(TimeStampedModel):
+    """A person or a company we sell to, owned by one user."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
+
+    class Tier(models.TextChoices):
+        A = "A", _("A – key account")
+        B = "B", _("B – regular")
+        C = "C", _("C – occasional")
+
+    class Stage(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        PROSPECT = "prospect", _("Prospect")
+        CUSTOMER = "customer", _("Customer")
+        CHURNED = "churned", _("Churned")
+
+    class Industry(models.TextChoices):
+        TECHNOLOGY = "technology", _("Technology")
+        FINANCE = "finance", _("Finance and insurance")
+        RETAIL = "retail", _("Retail and e-commerce")
+        MANUFACTURING = "manufacturing", _("Manufacturing")
+        HEALTHCARE = "healthcare", _("Healthcare")
+        EDUCATION = "education", _("Education")
+        GOVERNMENT = "government", _("Government and public sector")
+        ENERGY = "energy", _("Energy and utilities")
+        MEDIA = "media", _("Media and entertainment")
+        HOSPITALITY = "hospitality", _("Hospitality and travel")
+        LOGISTICS = "logistics", _("Transport and logistics")
+        REAL_ESTATE = "real_estate", _("Real estate and construction")
+        AGRICULTURE = "agriculture", _("Agriculture and food")
+        SERVICES = "services", _("Professional services")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        WEBSITE = "website", _("Website")
+        REFERRAL = "referral", _("Referral")
+        EVENT = "event", _("Event or trade show")
+        COLD_CALL = "cold_call", _("Cold call")
+        ADVERTISING = "advertising", _("Advertising")
+        PARTNER = "partner", _("Partner")
+        SOCIAL = "social", _("Social media")
+        EMAIL = "email", _("Email campaign")
+        IMPORT = "import", _("Import")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Digits of `phone` only, so "+86 (10) 1234-5678" and "8610 12345678" are found and matched as one.
+    phone_digits = models.CharField(max_length=20, blank=True, editable=False)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), blank=True)
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
+    tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, default=Tier.C)
+    lifecycle_stage = models.CharField(_("lifecycle stage"), max_length=10, choices=Stage.choices, default=Stage.LEAD)
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False,
+        help_text=_("0–100, filled in by analytics."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="customers", verbose_name=_("owner")
+    )
+    tags = models.ManyToManyField(Tag, related_name="customers", blank=True, verbose_name=_("tags"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["phone_digits", "updated_at"], m2m_fields=[tags])
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        # Each filter the list offers, paired with the default sort, so a filtered first page reads
+        # 25 index entries instead of sorting every match (see bench/customer_list.py).
+        indexes = [
+            models.Index(fields=["name"], name="customer_name_idx"),
+            models.Index(fields=["owner", "name"], name="customer_owner_name_idx"),
+            models.Index(fields=["owner", "created_at"], name="customer_owner_created_idx"),
+            models.Index(fields=["tier", "name"], name="customer_tier_name_idx"),
+            models.Index(fields=["lifecycle_stage", "name"], name="customer_stage_name_idx"),
+            models.Index(fields=["country", "name"], name="customer_country_name_idx"),
+            models.Index(fields=["updated_at"], name="customer_updated_idx"),
+            models.Index(fields=["email"], name="customer_email_idx"),
+            models.Index(fields=["phone_digits"], name="customer_phone_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100), name="customer_score_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:customer-detail", kwargs={"pk": self.pk})
+
+
+class Contact(TimeStampedModel):
+    """A person at a company customer."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer"))
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=100, blank=True, help_text=_("Job title or role in the deal."))
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "name", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interaction(TimeStampedModel):
+    """One entry in the communication log with a customer."""
+
+    class Channel(models.TextChoices):
+        CALL = "call", _("Call")
+        EMAIL = "email", _("Email")
+        MEETING = "meeting", _("Meeting")
+        CHAT = "chat", _("Chat")
+        SOCIAL = "social", _("Social media")
+        VISIT = "visit", _("Visit")
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("Inbound")
+        OUTBOUND = "outbound", _("Outbound")
+
+    class Outcome(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEUTRAL = "neutral", _("Neutral")
+        NEGATIVE = "negative", _("Negative")
+        NO_RESPONSE = "no_response", _("No response")
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("customer")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.OUTBOUND)
+    occurred_at = models.DateTimeField(_("when"))
+    subject = models.CharField(_("subject"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions", verbose_name=_("logged by")
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        indexes = [models.Index(fields=["customer", "-occurred_at"], name="interaction_timeline_idx")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Relationship(TimeStampedModel):
+    """How one customer relates to another (read from `from_customer`: "X is a partner of Y")."""
+
+    class Kind(models.TextChoices):
+        FRIEND = "friend", _("Friend")
+        COLLEAGUE = "colleague", _("Colleague")
+        CLIENT = "client", _("Client")
+        PARTNER = "partner", _("Partner")
+        PARENT_COMPANY = "parent_company", _("Parent company")
+
+    class Status(models.TextChoices):
+        GOOD = "good", _("Good")
+        AVERAGE = "average", _("Average")
+        DETERIORATING = "deteriorating", _("Deteriorating")
+
+    from_customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="relationships_from", verbose_name=_("customer")
+    )
+    to_customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="relationships_to", verbose_name=_("related customer")
+    )
+    kind = models.CharField(_("relationship"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.GOOD)
+    notes = models.CharField(_("notes"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        constraints = [
+            models.UniqueConstraint(fields=["from_customer", "to_customer", "kind"], name="relationship_unique"),
+            models.CheckConstraint(condition=~Q(from_customer=models.F("to_customer")), name="relationship_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_customer} → {self.get_kind_display()} → {self.to_customer}"
