@@ -8,6 +8,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from crm.db import TimeStampedModel
+from customers.validators import validate_phone
 
 
 class Team(TimeStampedModel):
@@ -91,7 +92,7 @@ class Customer(TimeStampedModel):
 
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
     name = models.CharField(_("name"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     # Digits of `phone` only, so "+86 (10) 1234-5678" and "8610 12345678" are found and matched as one.
     phone_digits = models.CharField(max_length=20, blank=True, editable=False)
     email = models.EmailField(_("email"), blank=True)
@@ -151,7 +152,7 @@ class Contact(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=100, blank=True, help_text=_("Job title or role in the deal."))
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
     class Meta:

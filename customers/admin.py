@@ -1,0 +1,108 @@
+"""Back-office screens. Staff who are not administrators get the same ownership scope as in the app:
+lists, search, autocomplete, form choices and object URLs all go through customers.selectors."""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from crm.pagination import CappedPaginator
+from customers.models import Contact, Customer, Interaction, Relationship, Tag, Team
+from customers.roles import Role, role_of
+from customers.selectors import customer_scope, owners_for
+
+
+class ScopedAdminMixin:
+    """Limits an admin to the records reachable through customers the user may see."""
+
+    customer_path = "customer"  # how this model reaches a Customer ("" for Customer itself)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if role_of(request.user) is Role.ADMINISTRATOR:
+            return queryset
+        scope = customer_scope(user=request.user)
+        return queryset.filter(pk__in=scope) if not self.customer_path else queryset.filter(
+            **{f"{self.customer_path}__in": scope}
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices and what a posted id is validated against: never a record outside the scope.
+        if db_field.related_model is Customer:
+            kwargs["queryset"] = customer_scope(user=request.user)
+        elif db_field.name in ("owner", "user"):
+            kwargs["queryset"] = owners_for(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "role", "email", "phone", "is_primary"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    customer_path = ""
+    list_display = ["name", "kind", "email", "phone", "city", "country", "tier", "lifecycle_stage", "owner",
+                    "updated_at"]
+    list_filter = ["tier", "lifecycle_stage", "kind", "industry", "source", "tags"]
+    # Prefix and exact searches use the indexes; a leading-wildcard search would read every row.
+    search_fields = ["^name", "=email", "^phone_digits"]
+    search_help_text = _("Name starts with, exact email, or phone digits start with.")
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    filter_horizontal = ["tags"]
+    readonly_fields = ["score", "created_at", "updated_at"]
+    inlines = [ContactInline]
+    ordering = ["name", "id"]
+    paginator = CappedPaginator
+    show_full_result_count = False
+    list_per_page = 50
+
+
+@admin.register(Contact)
+class ContactAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "customer", "role", "email", "phone", "is_primary"]
+    list_filter = ["is_primary"]
+    search_fields = ["^name", "=email"]
+    list_select_related = ["customer"]
+    autocomplete_fields = ["customer"]
+    show_full_result_count = False
+
+
+@admin.register(Interaction)
+class InteractionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["subject", "customer", "channel", "direction", "occurred_at", "outcome", "user"]
+    list_filter = ["channel", "direction", "outcome"]
+    search_fields = ["^subject"]
+    list_select_related = ["customer", "user"]
+    autocomplete_fields = ["customer", "user"]
+    date_hierarchy = "occurred_at"
+    ordering = ["-occurred_at"]
+    paginator = CappedPaginator
+    show_full_result_count = False
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    customer_path = "from_customer"
+    list_display = ["from_customer", "kind", "to_customer", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["^from_customer__name", "^to_customer__name"]
+    list_select_related = ["from_customer", "to_customer"]
+    autocomplete_fields = ["from_customer", "to_customer"]
+    show_full_result_count = False
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "manager"]
+    search_fields = ["name", "manager__username"]
+    list_select_related = ["manager"]
+    autocomplete_fields = ["manager"]
+    filter_horizontal = ["members"]

@@ -1,0 +1,217 @@
+"""Reads for customer pages. Every customer-related read goes through `customer_scope`, so a record
+outside the user's reach answers 404 whichever page, export, form choice or admin screen asks for it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from customers import lookups  # noqa: F401  (registers the word_prefix lookup)
+from customers.models import Contact, Customer, Interaction, Relationship
+from customers.roles import visible_owner_ids
+from customers.validators import phone_digits
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+User = get_user_model()
+
+# InnoDB's default FULLTEXT settings: words under 3 characters and these stopwords are not indexed,
+# so a required "+de*" would match nothing; such words are searched by name prefix instead.
+_FT_MIN_LEN = 3
+_FT_STOPWORDS = frozenset(
+    "a about an are as at be by com de en for from how i in is it la of on or that the this to was what when "
+    "where who will with und www".split()
+)
+_WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+")
+_LATIN_TEXT = re.compile(r"[0-9A-Za-z\u00C0-\u024F\s'&.,()/-]+")
+
+
+# Scoping ---------------------------------------------------------------------------------------------------------
+
+def customer_scope(*, user: AbstractBaseUser) -> QuerySet[Customer]:
+    """The customers `user` may see and change: own (rep), the team's (manager), all (administrator)."""
+    owner_ids = visible_owner_ids(user)
+    customers = Customer.objects.all()
+    return customers if owner_ids is None else customers.filter(owner_id__in=owner_ids)
+
+
+def customer_get_for(*, user: AbstractBaseUser, pk: int) -> Customer:
+    """One customer within the user's scope, owner preloaded; Http404 otherwise."""
+    return get_object_or_404(customer_scope(user=user).select_related("owner"), pk=pk)
+
+
+def owners_for(*, user: AbstractBaseUser) -> QuerySet:
+    """Active users `user` may assign customers to (and filter the list by)."""
+    owner_ids = visible_owner_ids(user)
+    users = User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    return users if owner_ids is None else users.filter(pk__in=owner_ids)
+
+
+def contact_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int) -> Contact:
+    return get_object_or_404(Contact.objects.filter(customer__in=customer_scope(user=user)), customer=customer, pk=pk)
+
+
+def interaction_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int) -> Interaction:
+    return get_object_or_404(
+        Interaction.objects.filter(customer__in=customer_scope(user=user)), customer=customer, pk=pk
+    )
+
+
+def relationship_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int) -> Relationship:
+    """A relationship of `customer` (either side) that the user may change: they must reach both customers."""
+    scope = customer_scope(user=user)
+    return get_object_or_404(
+        Relationship.objects.filter(from_customer__in=scope, to_customer__in=scope).filter(
+            Q(from_customer=customer) | Q(to_customer=customer)
+        ),
+        pk=pk,
+    )
+
+
+# Lists and search ------------------------------------------------------------------------------------------------
+
+def customer_list_for(*, user: AbstractBaseUser) -> QuerySet[Customer]:
+    """The user's customers for list pages and exports, owner and tags preloaded."""
+    return customer_scope(user=user).select_related("owner").prefetch_related("tags")
+
+
+def fulltext_words(text: str) -> list[str]:
+    """The words of `text` that the FULLTEXT index holds (3+ characters, not stopwords, Latin letters/digits)."""
+    return [w for w in (m.lower() for m in _WORD.findall(text)) if len(w) >= _FT_MIN_LEN and w not in _FT_STOPWORDS]
+
+
+def customer_search(customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+    """Filter by what a person types: an email (prefix), a phone number (digits prefix) or name words.
+
+    Each branch uses an index: email and phone_digits B-trees, or the FULLTEXT index on name for words
+    anywhere in the name; text the FULLTEXT index cannot hold (CJK, short words) matches the name prefix.
+    """
+    text = text.strip()
+    if not text:
+        return customers
+    if "@" in text:
+        return customers.filter(email__istartswith=text.lower())
+    digits = phone_digits(text)
+    if digits and re.fullmatch(r"[0-9 +()./-]+", text):
+        return customers.filter(phone_digits__startswith=digits)
+    words = fulltext_words(text)
+    if words and _LATIN_TEXT.fullmatch(text):
+        return customers.filter(name__word_prefix=" ".join(words))
+    return customers.filter(name__istartswith=text)
+
+
+def customer_duplicates(*, email: str, phone: str, exclude_pk: int | None = None) -> QuerySet[Customer]:
+    """Customers of any owner with the same email (case-insensitive) or the same phone digits."""
+    condition = Q()
+    if email:
+        condition |= Q(email__iexact=email.strip())
+    digits = phone_digits(phone)
+    if digits:
+        condition |= Q(phone_digits=digits)
+    if not condition:
+        return Customer.objects.none()
+    duplicates = Customer.objects.filter(condition).select_related("owner").order_by("name", "id")
+    return duplicates.exclude(pk=exclude_pk) if exclude_pk else duplicates
+
+
+# The customer page -------------------------------------------------------------------------------------------------
+
+def customer_timeline(*, customer: Customer) -> QuerySet[Interaction]:
+    """Interactions with `customer`, newest first, with who logged them."""
+    return customer.interactions.select_related("user").order_by("-occurred_at", "-id")
+
+
+def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> list[dict[str, Any]]:
+    """Both directions of the customer's relationships, as rows naming the other customer.
+
+    A related customer outside the user's scope is shown by name only (no link), never hidden silently: the
+    relationship is a fact about this customer.
+    """
+    owner_ids = visible_owner_ids(user)
+    visible = None if owner_ids is None else set(owner_ids)
+    rows = []
+    outgoing = customer.relationships_from.select_related("to_customer")
+    incoming = customer.relationships_to.select_related("from_customer")
+    for rel in outgoing:
+        rows.append({"relationship": rel, "other": rel.to_customer, "outgoing": True})
+    for rel in incoming:
+        rows.append({"relationship": rel, "other": rel.from_customer, "outgoing": False})
+    for row in rows:
+        row["other_visible"] = visible is None or row["other"].owner_id in visible
+    return sorted(rows, key=lambda r: (r["relationship"].kind, r["other"].name))
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: Any
+    kind: str  # "+", "~" or "-", simple-history's history_type
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+_HISTORY_FIELDS = [
+    "kind", "name", "email", "phone", "address", "city", "country", "industry", "source", "tier",
+    "lifecycle_stage", "score", "owner", "notes",
+]
+
+
+def customer_history(*, customer: Customer, limit: int | None = 10, offset: int = 0) -> list[HistoryEntry]:
+    """Recorded changes to a customer, newest first: who, when, and each field's old and new value.
+
+    Reads `limit + 1` history rows, their tags and the owners they name in three queries, however many changes.
+    """
+    records_qs = customer.history.select_related("history_user").prefetch_related("tags__tag").order_by(
+        "-history_date", "-history_id"
+    )
+    records = list(records_qs[offset: offset + limit + 1] if limit is not None else records_qs[offset:])
+    owner_ids = {r.owner_id for r in records}
+    owners = {u.pk: u for u in User.objects.filter(pk__in=owner_ids)}
+    meta = {f.name: f for f in Customer._meta.get_fields() if hasattr(f, "attname")}
+
+    def show(name: str, value: Any) -> str:
+        if value in (None, ""):
+            return "—"
+        if name == "owner":
+            owner = owners.get(value)
+            return (owner.get_full_name() or owner.username) if owner else f"#{value}"
+        if name == "country":
+            return str(value.name if hasattr(value, "name") else value)
+        choices = dict(meta[name].flatchoices) if meta[name].choices else None
+        return str(choices.get(value, value)) if choices else str(value)
+
+    shown = records if limit is None or len(records) <= limit else records[:limit]
+    entries = []
+    for index, record in enumerate(shown):
+        entry = HistoryEntry(when=record.history_date, who=record.history_user, kind=record.history_type)
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if record.history_type == "~" and previous is not None:
+            for name in _HISTORY_FIELDS:
+                old, new = getattr(previous, f"{name}_id" if name == "owner" else name), getattr(
+                    record, f"{name}_id" if name == "owner" else name
+                )
+                if old != new:
+                    entry.changes.append(FieldChange(str(meta[name].verbose_name), show(name, old), show(name, new)))
+            old_tags = sorted(t.tag.name for t in previous.tags.all()) if previous else []
+            new_tags = sorted(t.tag.name for t in record.tags.all())
+            if old_tags != new_tags:
+                entry.changes.append(
+                    FieldChange(str(meta["tags"].verbose_name), ", ".join(old_tags) or "—", ", ".join(new_tags) or "—")
+                )
+        entries.append(entry)
+    return entries
+
+
+def customer_history_count(*, customer: Customer) -> int:
+    return customer.history.count()

@@ -1,0 +1,386 @@
+"""Customer pages. Views check permissions, bind forms and call one selector or service; every object
+lookup goes through a scoped selector, so another owner's record answers 404."""
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+
+from crm.pagination import CappedPaginator
+from customers import selectors, services
+from customers.filters import CustomerFilter
+from customers.forms import ContactForm, CustomerForm, InteractionForm, RelationshipForm
+from customers.models import Customer
+
+
+class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
+    permission_required = "customers.view_customer"
+    filterset_class = CustomerFilter
+    template_name = "customers/customer_list.html"
+    paginator_class = CappedPaginator
+    paginate_by = 25
+    strict = True
+
+    def get_queryset(self):
+        return selectors.customer_list_for(user=self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))  # out-of-range pages show the last one
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        query.pop("sort", None)
+        context["filter_query_string"] = query.urlencode()
+        context["current_sort"] = self.request.GET.get("sort", "name")
+        context["can_add"] = self.request.user.has_perm("customers.add_customer")
+        return context
+
+
+def _csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas in exported cells (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class CustomerExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Exactly the rows of the filtered list, streamed, so exporting a large list never loads it whole."""
+
+    permission_required = "customers.view_customer"
+    columns = [
+        ("id", "ID"), ("name", "Name"), ("kind", "Type"), ("email", "Email"), ("phone", "Phone"),
+        ("address", "Address"), ("city", "City"), ("country", "Country"), ("industry", "Industry"),
+        ("source", "Source"), ("tier", "Tier"), ("lifecycle_stage", "Lifecycle stage"), ("score", "Score"),
+        ("owner", "Owner"), ("tags", "Tags"), ("created_at", "Created"), ("updated_at", "Updated"),
+    ]
+
+    def get(self, request):
+        filterset = CustomerFilter(request.GET, queryset=selectors.customer_list_for(user=request.user),
+                                   request=request)
+        if not filterset.is_valid():
+            return HttpResponse(
+                _("The export filters are invalid: %(errors)s") % {"errors": filterset.errors.as_text()},
+                status=400, content_type="text/plain; charset=utf-8",
+            )
+        rows = filterset.qs.iterator(chunk_size=2000)
+        writer = csv.writer(_Echo())
+
+        def generate():
+            yield "\ufeff"  # lets spreadsheet programs open UTF-8 (Chinese names) correctly
+            yield writer.writerow([label for _, label in self.columns])
+            for customer in rows:
+                yield writer.writerow([_csv_safe(v) for v in (
+                    customer.pk, customer.name, customer.kind, customer.email, customer.phone, customer.address,
+                    customer.city, customer.country.code, customer.industry, customer.source, customer.tier,
+                    customer.lifecycle_stage, customer.score, customer.owner.username,
+                    "; ".join(t.name for t in customer.tags.all()),
+                    customer.created_at.isoformat(), customer.updated_at.isoformat(),
+                )])
+
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
+        return response
+
+
+class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "customers.view_customer"
+    template_name = "customers/customer_detail.html"
+    context_object_name = "customer"
+
+    def get_object(self, queryset=None):
+        return selectors.customer_get_for(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        customer, user = self.object, self.request.user
+        paginator = Paginator(selectors.customer_timeline(customer=customer), 20)
+        context.update(
+            tags=list(customer.tags.all()),
+            contacts=list(customer.contacts.all()),
+            relationships=selectors.customer_relationships(customer=customer, user=user),
+            interactions=paginator.get_page(self.request.GET.get("page")),
+            history=selectors.customer_history(customer=customer, limit=10),
+            interaction_form=kwargs.get("interaction_form") or InteractionForm(),
+            can_change=user.has_perm("customers.change_customer"),
+            can_delete=user.has_perm("customers.delete_customer"),
+            can_log=user.has_perm("customers.add_interaction"),
+        )
+        return context
+
+
+class CustomerHistoryView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "customers.view_customer"
+    template_name = "customers/customer_history.html"
+    context_object_name = "customer"
+    per_page = 50
+
+    def get_object(self, queryset=None):
+        return selectors.customer_get_for(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        total = selectors.customer_history_count(customer=self.object)
+        page = Paginator(range(total), self.per_page).get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["history"] = selectors.customer_history(
+            customer=self.object, limit=self.per_page, offset=page.start_index() - 1 if total else 0
+        )
+        return context
+
+
+class CustomerCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "customers.add_customer"
+    form_class = CustomerForm
+    template_name = "customers/customer_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        allow_duplicate = data.pop("confirm_duplicate")
+        try:
+            customer = services.customer_create(by=self.request.user, allow_duplicate=allow_duplicate, **data)
+        except services.DuplicateCustomerError as exc:
+            form.add_error(None, exc)
+            form.show_duplicate_confirmation()
+            visible = set(selectors.customer_scope(user=self.request.user).filter(
+                pk__in=[d.pk for d in exc.duplicates]).values_list("pk", flat=True))
+            return self.render_to_response(self.get_context_data(
+                form=form, duplicates=[(d, d.pk in visible) for d in exc.duplicates]))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Customer “%(name)s” was created.") % {"name": customer.name})
+        return redirect(customer)
+
+
+class CustomerObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Loads the customer named in the URL through the user's scope (404 outside it)."""
+
+    @cached_property
+    def customer(self) -> Customer:
+        return selectors.customer_get_for(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(customer=self.customer, **kwargs)
+
+
+class CustomerUpdateView(CustomerObjectMixin, FormView):
+    permission_required = "customers.change_customer"
+    form_class = CustomerForm
+    template_name = "customers/customer_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.customer}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        data.pop("confirm_duplicate")
+        try:
+            services.customer_update(customer=self.customer, by=self.request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Customer “%(name)s” was updated.") % {"name": self.customer.name})
+        return redirect(self.customer)
+
+
+class CustomerDeleteView(CustomerObjectMixin, TemplateView):
+    permission_required = "customers.delete_customer"
+    template_name = "customers/customer_confirm_delete.html"
+
+    def post(self, request, *args, **kwargs):
+        name = self.customer.name
+        services.customer_delete(customer=self.customer, by=request.user)
+        messages.success(request, _("Customer “%(name)s” was deleted.") % {"name": name})
+        return redirect("customers:customer-list")
+
+
+class CustomerAutocompleteView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Suggestions for picking a customer (e.g. a relationship's other side), from the user's scope only."""
+
+    permission_required = "customers.view_customer"
+
+    def get(self, request):
+        text = request.GET.get("q", "").strip()
+        if len(text) < 2:
+            return JsonResponse({"results": []})
+        customers = selectors.customer_search(selectors.customer_scope(user=request.user), text)
+        exclude = request.GET.get("exclude", "")
+        if exclude.isdigit():
+            customers = customers.exclude(pk=int(exclude))
+        results = [
+            {"id": pk, "text": name, "city": city}
+            for pk, name, city in customers.order_by("name", "id").values_list("pk", "name", "city")[:15]
+        ]
+        return JsonResponse({"results": results})
+
+
+# Things that belong to a customer -------------------------------------------------------------------------------
+
+class ChildFormView(CustomerObjectMixin, FormView):
+    """Create or edit something that belongs to the customer in the URL, then go back to the customer page."""
+
+    success_message = ""
+
+    def get_object(self):
+        return None
+
+    @cached_property
+    def object(self):
+        return self.get_object()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.object is not None:
+            kwargs["instance"] = self.object
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.save(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.customer)
+
+
+class ContactCreateView(ChildFormView):
+    permission_required = "customers.add_contact"
+    form_class = ContactForm
+    template_name = "customers/contact_form.html"
+
+    def save(self, form):
+        contact = services.contact_create(customer=self.customer, by=self.request.user, **form.cleaned_data)
+        self.success_message = _("Contact “%(name)s” was added.") % {"name": contact.name}
+
+
+class ContactUpdateView(ChildFormView):
+    permission_required = "customers.change_contact"
+    form_class = ContactForm
+    template_name = "customers/contact_form.html"
+
+    def get_object(self):
+        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"])
+
+    def save(self, form):
+        services.contact_update(contact=self.object, by=self.request.user, **form.cleaned_data)
+        self.success_message = _("Contact “%(name)s” was updated.") % {"name": self.object.name}
+
+
+class InteractionCreateView(ChildFormView):
+    """The full interaction form; the customer page posts its quick form here too."""
+
+    permission_required = "customers.add_interaction"
+    form_class = InteractionForm
+    template_name = "customers/interaction_form.html"
+
+    def save(self, form):
+        services.interaction_log(customer=self.customer, by=self.request.user, **form.cleaned_data)
+        self.success_message = _("The interaction was logged.")
+
+
+class RelationshipCreateView(ChildFormView):
+    permission_required = "customers.add_relationship"
+    form_class = RelationshipForm
+    template_name = "customers/relationship_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "customer": self.customer}
+
+    def save(self, form):
+        services.relationship_create(customer=self.customer, by=self.request.user, **form.cleaned_data)
+        self.success_message = _("The relationship was added.")
+
+
+class RelationshipUpdateView(RelationshipCreateView):
+    permission_required = "customers.change_relationship"
+
+    def get_object(self):
+        return selectors.relationship_get_for(user=self.request.user, customer=self.customer,
+                                              pk=self.kwargs["relationship_pk"])
+
+    def save(self, form):
+        services.relationship_update(relationship=self.object, by=self.request.user, **form.cleaned_data)
+        self.success_message = _("The relationship was updated.")
+
+
+class ChildDeleteView(CustomerObjectMixin, TemplateView):
+    """Confirm (GET) and delete (POST) something that belongs to the customer in the URL."""
+
+    template_name = "customers/child_confirm_delete.html"
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def delete(self, obj):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.get_object(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        self.delete(obj)
+        messages.success(request, _("“%(name)s” was deleted.") % {"name": obj})
+        return redirect(reverse("customers:customer-detail", kwargs={"pk": self.customer.pk}))
+
+
+class ContactDeleteView(ChildDeleteView):
+    permission_required = "customers.delete_contact"
+
+    def get_object(self):
+        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"])
+
+    def delete(self, obj):
+        services.contact_delete(contact=obj, by=self.request.user)
+
+
+class InteractionDeleteView(ChildDeleteView):
+    permission_required = "customers.delete_interaction"
+
+    def get_object(self):
+        return selectors.interaction_get_for(user=self.request.user, customer=self.customer,
+                                             pk=self.kwargs["interaction_pk"])
+
+    def delete(self, obj):
+        services.interaction_delete(interaction=obj, by=self.request.user)
+
+
+class RelationshipDeleteView(ChildDeleteView):
+    permission_required = "customers.delete_relationship"
+
+    def get_object(self):
+        return selectors.relationship_get_for(user=self.request.user, customer=self.customer,
+                                              pk=self.kwargs["relationship_pk"])
+
+    def delete(self, obj):
+        services.relationship_delete(relationship=obj, by=self.request.user)

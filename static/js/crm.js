@@ -1,0 +1,45 @@
+// Progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  // The language switch submits itself when a language is picked.
+  document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // Customer picker: type a name, choose a suggestion, and the hidden field gets the customer's id.
+  document.querySelectorAll("[data-autocomplete]").forEach(function (box) {
+    var input = box.querySelector("input[type=search]");
+    var results = box.querySelector(".autocomplete-results");
+    var target = document.getElementById(box.dataset.target);
+    var timer = null;
+    function clear() { results.innerHTML = ""; }
+    input.addEventListener("input", function () {
+      if (target) { target.value = ""; }
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if (text.length < 2) { clear(); return; }
+      timer = setTimeout(function () {
+        var url = box.dataset.url + (box.dataset.url.indexOf("?") >= 0 ? "&" : "?") + "q=" + encodeURIComponent(text);
+        fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            clear();
+            data.results.forEach(function (item) {
+              var button = document.createElement("button");
+              button.type = "button";
+              button.className = "list-group-item list-group-item-action";
+              button.setAttribute("role", "option");
+              button.textContent = item.text + (item.city ? " · " + item.city : "");
+              button.addEventListener("click", function () {
+                input.value = item.text;
+                if (target) { target.value = item.id; }
+                clear();
+              });
+              results.appendChild(button);
+            });
+          });
+      }, 200);
+    });
+    document.addEventListener("click", function (event) { if (!box.contains(event.target)) { clear(); } });
+  });
+})();
