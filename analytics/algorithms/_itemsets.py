@@ -79,7 +79,8 @@ def _next_level(level: np.ndarray, bits: np.ndarray, item_bits: np.ndarray, min_
             keep &= np.fromiter((tuple(subset) in known for subset in subsets), dtype=bool, count=len(subsets))
         left, right, candidates = left[keep], right[keep], candidates[keep]
 
-    new_levels, new_counts, new_bits = [], [], []
+    new_levels = [np.empty((0, candidates.shape[1]), np.int64)]
+    new_counts, new_bits = [np.empty(0, np.int64)], [np.empty((0, bits.shape[1]), np.uint64)]
     for chunk in range(0, len(candidates), CANDIDATE_CHUNK):
         part = slice(chunk, chunk + CANDIDATE_CHUNK)
         joined = bits[left[part]] & item_bits[candidates[part, -1]]

@@ -11,3 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 LOGGING["root"]["level"] = "WARNING"
+
+# Tests run tasks in-process; the worker test (tests/crm/test_celery_worker.py) turns this off for itself
+# and sends through the real broker named by CELERY_BROKER_URL.
+CELERY_TASK_ALWAYS_EAGER = True

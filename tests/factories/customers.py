@@ -1,0 +1,117 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from customers.models import Contact, Customer, Interaction, Relationship, Tag, Team
+from customers.roles import ADMINISTRATOR, SALES_MANAGER, SALES_REP
+from customers.validators import phone_digits
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+class RepFactory(UserFactory):
+    role = SALES_REP
+
+
+class ManagerFactory(UserFactory):
+    role = SALES_MANAGER
+
+
+class AdministratorFactory(UserFactory):
+    is_staff = True
+    role = ADMINISTRATOR
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    manager = factory.SubFactory(ManagerFactory)
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.add(*extracted)
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Tag {n}")
+
+
+class CustomerFactory(DjangoModelFactory):
+    class Meta:
+        model = Customer
+        skip_postgeneration_save = True
+
+    kind = Customer.Kind.COMPANY
+    name = factory.Sequence(lambda n: f"Customer {n:05d} Ltd")
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+    phone = factory.Sequence(lambda n: f"+44 20 7946 {n:04d}")
+    phone_digits = factory.LazyAttribute(lambda c: phone_digits(c.phone))
+    city = "London"
+    country = "GB"
+    tier = Customer.Tier.B
+    lifecycle_stage = Customer.Stage.PROSPECT
+    owner = factory.SubFactory(RepFactory)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Faker("name")
+    role = "Buyer"
+    email = factory.Sequence(lambda n: f"contact{n}@example.com")
+
+
+class InteractionFactory(DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    customer = factory.SubFactory(CustomerFactory)
+    channel = Interaction.Channel.CALL
+    direction = Interaction.Direction.OUTBOUND
+    occurred_at = factory.LazyFunction(timezone.now)
+    subject = factory.Sequence(lambda n: f"Call number {n}")
+    user = factory.LazyAttribute(lambda i: i.customer.owner)
+
+
+class RelationshipFactory(DjangoModelFactory):
+    class Meta:
+        model = Relationship
+
+    from_customer = factory.SubFactory(CustomerFactory)
+    to_customer = factory.SubFactory(CustomerFactory, owner=factory.SelfAttribute("..from_customer.owner"))
+    kind = Relationship.Kind.PARTNER
+    status = Relationship.Status.GOOD
