@@ -167,15 +167,23 @@ _HISTORY_FIELDS = [
 ]
 
 
+def _historical_tags():
+    """simple-history's model holding each historical record's tags."""
+    return Customer.history.model._meta.get_field("historicalcustomer_tags").related_model
+
+
 def customer_history(*, customer: Customer, limit: int | None = 10, offset: int = 0) -> list[HistoryEntry]:
     """Recorded changes to a customer, newest first: who, when, and each field's old and new value.
 
     Reads `limit + 1` history rows, their tags and the owners they name in three queries, however many changes.
     """
-    records_qs = customer.history.select_related("history_user").prefetch_related("tags__tag").order_by(
-        "-history_date", "-history_id"
-    )
+    records_qs = customer.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(records_qs[offset: offset + limit + 1] if limit is not None else records_qs[offset:])
+    tags_by_record: dict[int, list[str]] = {}
+    for history_id, tag_name in _historical_tags().objects.filter(history__in=records).values_list(
+        "history_id", "tag__name"
+    ):
+        tags_by_record.setdefault(history_id, []).append(tag_name)
     owner_ids = {r.owner_id for r in records}
     owners = {u.pk: u for u in User.objects.filter(pk__in=owner_ids)}
     meta = {f.name: f for f in Customer._meta.get_fields() if hasattr(f, "attname")}
@@ -203,8 +211,8 @@ def customer_history(*, customer: Customer, limit: int | None = 10, offset: int 
                 )
                 if old != new:
                     entry.changes.append(FieldChange(str(meta[name].verbose_name), show(name, old), show(name, new)))
-            old_tags = sorted(t.tag.name for t in previous.tags.all()) if previous else []
-            new_tags = sorted(t.tag.name for t in record.tags.all())
+            old_tags = sorted(tags_by_record.get(previous.history_id, []))
+            new_tags = sorted(tags_by_record.get(record.history_id, []))
             if old_tags != new_tags:
                 entry.changes.append(
                     FieldChange(str(meta["tags"].verbose_name), ", ".join(old_tags) or "—", ", ".join(new_tags) or "—")

@@ -11,6 +11,18 @@ from customers.validators import phone_digits
 PASSWORD = "correct-horse-battery-staple"
 
 
+def _role(default: str | None):
+    """A post-generation hook putting the user in a role group (`role=` at call time overrides)."""
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        name = extracted or default
+        if create and name:
+            obj.groups.add(Group.objects.get(name=name))
+
+    return role
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -22,23 +34,20 @@ class UserFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password(PASSWORD)
 
-    @factory.post_generation
-    def role(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+    role = _role(None)
 
 
 class RepFactory(UserFactory):
-    role = SALES_REP
+    role = _role(SALES_REP)
 
 
 class ManagerFactory(UserFactory):
-    role = SALES_MANAGER
+    role = _role(SALES_MANAGER)
 
 
 class AdministratorFactory(UserFactory):
     is_staff = True
-    role = ADMINISTRATOR
+    role = _role(ADMINISTRATOR)
 
 
 class TeamFactory(DjangoModelFactory):
