@@ -100,7 +100,7 @@ def mine_rules(
 
 
 def recommend(rules: RuleSet | pd.DataFrame, owned_items: Iterable[Any], *, top: int = 5) -> pd.DataFrame:
-    """In: rules (RULE_COLUMNS) and the items someone owns. Out: item, confidence, lift, support, antecedents, consequents: the best rule per suggested item, best first."""
+    """In: rules (RULE_COLUMNS) and the items someone owns. Out: item, confidence, lift, support, antecedents, consequents: one rule A → {item} per suggestion, A owned, item not, by confidence then lift."""
     table = rules.rules if isinstance(rules, RuleSet) else rules
     require_columns(table, RULE_COLUMNS, what="rules")
     if top < 1:
@@ -109,9 +109,10 @@ def recommend(rules: RuleSet | pd.DataFrame, owned_items: Iterable[Any], *, top:
     columns = ["item", "confidence", "lift", "support", "antecedents", "consequents"]
     if not owned or not len(table):
         return pd.DataFrame(columns=columns)
-    applies = table["antecedents"].map(owned.issuperset) & table["consequents"].map(owned.isdisjoint)
-    useful = table[applies].sort_values(["lift", "confidence", "support"], ascending=False, kind="stable")
-    useful = useful.assign(item=useful["consequents"].map(lambda items: sorted(items, key=str))).explode("item")
+    # Single-item consequents only: a rule A → {x, y} states the chance of buying both, not of buying x.
+    applies = table["antecedents"].map(owned.issuperset) & table["consequents"].map(lambda items: len(items) == 1 and owned.isdisjoint(items))
+    useful = table[applies].assign(item=lambda frame: frame["consequents"].map(lambda items: next(iter(items))))
+    useful = useful.sort_values(["confidence", "lift", "support"], ascending=False, kind="stable")
     best = useful.drop_duplicates(subset="item", keep="first").head(top)
     return best[columns].reset_index(drop=True)
 

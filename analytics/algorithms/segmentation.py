@@ -62,7 +62,7 @@ class Segmentation:
 
 
 def rfm_table(transactions: pd.DataFrame, *, as_of: pd.Timestamp | str) -> pd.DataFrame:
-    """In: customer_id, order_id, ordered_at, amount (returns negative). Out: customer_id, recency_days, frequency, monetary, one row per customer. Raises AnalyticsInputError."""
+    """In: customer_id, order_id, ordered_at, amount (returns negative). Out: customer_id, recency_days (calendar days since the last purchase), frequency (purchases), monetary (net), one row per customer. Raises AnalyticsInputError."""
     require_columns(transactions, TRANSACTION_COLUMNS, what="transactions")
     require_rows(transactions, what="transactions")
     require_no_missing(transactions["customer_id"], what="transactions column 'customer_id'")
@@ -89,7 +89,8 @@ def rfm_table(transactions: pd.DataFrame, *, as_of: pd.Timestamp | str) -> pd.Da
     purchases = orders[orders["amount"] > 0]
     customers = pd.DataFrame(index=pd.Index(orders["customer_id"].unique(), name="customer_id")).sort_index()
     last_purchase = purchases.groupby("customer_id")["ordered_at"].max()
-    recency = (as_of - last_purchase.reindex(customers.index)).dt.total_seconds() // 86_400
+    # Calendar days: an order late yesterday is 1 day old, whatever the hour of as_of.
+    recency = (as_of.normalize() - last_purchase.reindex(customers.index).dt.normalize()).dt.days
     customers["recency_days"] = recency.astype("Int64")
     customers["frequency"] = purchases.groupby("customer_id").size().reindex(customers.index, fill_value=0).astype("int64")
     customers["monetary"] = orders.groupby("customer_id")["amount"].sum().reindex(customers.index).round(10)
