@@ -112,8 +112,8 @@ def test_chinese_names_survive_the_export(client, rep):
 
 
 @pytest.mark.parametrize("param", ["tier", "owner", "sort"])
-def test_invalid_filter_answers_400_without_rows(client, rep, outsider, book, param):
-    client.force_login(rep)
+def test_invalid_filter_answers_400_without_rows(client, manager, outsider, book, param):
+    client.force_login(manager)
     value = {"tier": "Z", "owner": outsider.pk, "sort": "password"}[param]
 
     response = client.get(URL, {param: value})
@@ -122,6 +122,16 @@ def test_invalid_filter_answers_400_without_rows(client, rep, outsider, book, pa
     body = response.content.decode()
     assert "The export filters are invalid" in body and param in body
     assert "Acme" not in body and "Zenith" not in body
+
+
+def test_rep_naming_another_owner_exports_nothing_of_theirs(client, rep, outsider, book):
+    client.force_login(rep)
+
+    response, body = _export(client, {"owner": outsider.pk})
+
+    names = [row[1] for row in _rows(body)[1:]] if response.status_code == 200 else []
+    assert "Zenith Foods GmbH" not in names and b"Zenith" not in body
+    assert set(names) <= {"Acme Logistics Ltd", "Birch Bakery", "Cedar Systems"}
 
 
 def test_anonymous_export_redirects_to_login(client, book):

@@ -1,0 +1,83 @@
+"""Deleting a customer: a confirmation page, then the customer and what hangs off it are gone; history stays."""
+import pytest
+from django.urls import reverse
+
+from customers.models import Contact, Customer, Interaction, Relationship
+from tests.customers._support import listed_names, page_text
+from tests.factories.customers import ContactFactory, CustomerFactory, InteractionFactory, RelationshipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(customer) -> str:
+    return reverse("customers:customer-delete", args=[customer.pk])
+
+
+def test_get_asks_for_confirmation_and_deletes_nothing(client, rep, customer):
+    client.force_login(rep)
+
+    response = client.get(_url(customer))
+
+    html = page_text(response)
+    assert response.status_code == 200
+    assert "Delete Acme Logistics Ltd?" in html
+    assert "The change history keeps a record of the deletion." in html
+    assert Customer.objects.filter(pk=customer.pk).exists()
+
+
+def test_post_deletes_customer_with_contacts_interactions_and_relationships(client, rep, customer):
+    # given
+    other = CustomerFactory(owner=rep, name="Birch Bakery")
+    ContactFactory(customer=customer)
+    InteractionFactory(customer=customer)
+    InteractionFactory(customer=other, subject="Kept call")
+    RelationshipFactory(from_customer=customer, to_customer=other)
+    RelationshipFactory(from_customer=other, to_customer=customer, kind="client")
+    client.force_login(rep)
+
+    # when
+    response = client.post(_url(customer))
+
+    # then
+    assert response.status_code == 302 and response.url == reverse("customers:customer-list")
+    assert not Customer.objects.filter(pk=customer.pk).exists()
+    assert not Contact.objects.filter(customer_id=customer.pk).exists()
+    assert list(Interaction.objects.values_list("subject", flat=True)) == ["Kept call"]
+    assert not Relationship.objects.exists()
+    assert Customer.objects.filter(pk=other.pk).exists()
+
+
+def test_after_delete_list_says_so_and_no_longer_shows_it(client, rep, customer):
+    client.force_login(rep)
+
+    response = client.post(_url(customer), follow=True)
+
+    assert "Customer “Acme Logistics Ltd” was deleted." in page_text(response)
+    assert "Acme Logistics Ltd" not in listed_names(response)
+
+
+def test_history_keeps_a_deletion_record_with_the_user(client, rep, customer):
+    client.force_login(rep)
+
+    client.post(_url(customer))
+
+    record = Customer.history.filter(id=customer.pk).order_by("-history_date", "-history_id").first()
+    assert record.history_type == "-"
+    assert record.history_user == rep
+    assert record.name == "Acme Logistics Ltd"
+
+
+def test_manager_deletes_team_members_customer(client, manager, customer):
+    client.force_login(manager)
+
+    response = client.post(_url(customer))
+
+    assert response.status_code == 302
+    assert not Customer.objects.filter(pk=customer.pk).exists()
+
+
+def test_deleted_customer_page_answers_404(client, rep, customer):
+    client.force_login(rep)
+    client.post(_url(customer))
+
+    assert client.get(customer.get_absolute_url()).status_code == 404
