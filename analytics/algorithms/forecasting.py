@@ -225,10 +225,12 @@ def _regular(series: pd.Series, *, freq: str | None) -> tuple[pd.Series, list[pd
 
 def _guess_freq(index: pd.DatetimeIndex) -> str:
     """Daily, weekly or monthly from the dates themselves, tolerating gaps (smallest spacing wins)."""
-    inferred = pd.infer_freq(index) if len(index) >= 3 else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas 3 warns that infer_freq will return an offset; both are handled
+        inferred = pd.infer_freq(index) if len(index) >= 3 else None
     if inferred:
-        return inferred
-    gaps = np.diff(np.sort(index.unique().asi8)) / 86_400e9
+        return getattr(inferred, "freqstr", inferred)
+    gaps = pd.Series(index.unique().sort_values()).diff().dropna().dt.total_seconds().to_numpy() / 86_400
     if len(gaps) == 0:
         raise AnalyticsInputError("series needs at least two dates to tell its frequency; pass freq.")
     smallest = gaps.min()
