@@ -18,8 +18,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # SELECT COUNT(*) FROM (SELECT … LIMIT cap + 1): reads at most cap + 1 index entries.
-        return self.object_list[: self.cap + 1].count()
+        # SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1): reads at most cap + 1 index entries. Only the
+        # key is selected, so annotations meant for the displayed rows are not computed for every counted row.
+        return self.object_list.values("pk")[: self.cap + 1].count()
 
     @property
     def is_capped(self) -> bool:

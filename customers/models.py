@@ -119,12 +119,17 @@ class Customer(TimeStampedModel):
         ordering = ["name", "id"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        # The reach of a role, as permissions: read from the permission cache every request loads anyway.
+        permissions = [
+            ("access_all_customers", _("Can reach every customer")),
+            ("access_team_customers", _("Can reach the customers of the teams they manage")),
+        ]
         # Each filter the list offers, paired with the default sort, so a filtered first page reads
         # 25 index entries instead of sorting every match (see bench/customer_list.py).
         indexes = [
             models.Index(fields=["name"], name="customer_name_idx"),
             models.Index(fields=["owner", "name"], name="customer_owner_name_idx"),
-            models.Index(fields=["owner", "created_at"], name="customer_owner_created_idx"),
+            models.Index(fields=["owner", "updated_at"], name="customer_owner_updated_idx"),
             models.Index(fields=["tier", "name"], name="customer_tier_name_idx"),
             models.Index(fields=["lifecycle_stage", "name"], name="customer_stage_name_idx"),
             models.Index(fields=["country", "name"], name="customer_country_name_idx"),

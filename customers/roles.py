@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 SALES_REP = "Sales rep"
 SALES_MANAGER = "Sales manager"
 ADMINISTRATOR = "Administrator"
+ACCESS_ALL = "customers.access_all_customers"
+ACCESS_TEAM = "customers.access_team_customers"
 
 
 class Role(Enum):
@@ -26,21 +28,19 @@ class Role(Enum):
 
 
 def role_of(user: AbstractBaseUser) -> Role:
-    """The widest role the user holds; a signed-in user in no group is treated as a rep (own records only)."""
+    """The widest role the user holds; a signed-in user in no role group reaches only their own records."""
     cached = getattr(user, "_crm_role", None)
     if cached is not None:
         return cached
-    if user.is_superuser:
+    # Roles are groups; what a role reaches is a permission the group holds (see migration 0003), so this
+    # reads the permission cache that the view's permission check has already filled: no extra query.
+    if user.is_superuser or user.has_perm(ACCESS_ALL):
         role = Role.ADMINISTRATOR
+    elif user.has_perm(ACCESS_TEAM):
+        role = Role.MANAGER
     else:
-        names = set(user.groups.values_list("name", flat=True))
-        if ADMINISTRATOR in names:
-            role = Role.ADMINISTRATOR
-        elif SALES_MANAGER in names:
-            role = Role.MANAGER
-        else:
-            role = Role.REP
-    user._crm_role = role  # one query per request, however many times the role is asked
+        role = Role.REP
+    user._crm_role = role
     return role
 
 

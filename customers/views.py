@@ -91,7 +91,7 @@ class CustomerExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 yield writer.writerow([_csv_safe(v) for v in (
                     customer.pk, customer.name, customer.kind, customer.email, customer.phone, customer.address,
                     customer.city, customer.country.code, customer.industry, customer.source, customer.tier,
-                    customer.lifecycle_stage, customer.score, customer.owner.username,
+                    customer.lifecycle_stage, customer.score, customer.owner_username,
                     "; ".join(t.name for t in customer.tags.all()),
                     customer.created_at.isoformat(), customer.updated_at.isoformat(),
                 )])

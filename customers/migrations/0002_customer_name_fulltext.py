@@ -13,5 +13,6 @@ def drop_fulltext(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    atomic = False  # MySQL cannot run DDL inside a transaction
     dependencies = [("customers", "0001_initial")]
-    operations = [migrations.RunPython(add_fulltext, drop_fulltext)]
+    operations = [migrations.RunPython(add_fulltext, drop_fulltext, atomic=False)]

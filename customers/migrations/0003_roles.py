@@ -11,7 +11,8 @@ REP_PERMISSIONS = [
     "customers.delete_relationship",
     "customers.view_tag", "customers.view_team", "customers.view_historicalcustomer",
 ]
-MANAGER_PERMISSIONS = [*REP_PERMISSIONS, "customers.add_tag", "customers.change_tag"]
+MANAGER_PERMISSIONS = [*REP_PERMISSIONS, "customers.add_tag", "customers.change_tag",
+                       "customers.access_team_customers"]
 ADMIN_APPS = ["customers", "auth", "axes"]
 
 GROUPS = {"Sales rep": REP_PERMISSIONS, "Sales manager": MANAGER_PERMISSIONS}
