@@ -137,9 +137,13 @@ def customer_duplicates(*, email: str, phone: str, exclude_pk: int | None = None
 
 # The customer page -------------------------------------------------------------------------------------------------
 
-def customer_timeline(*, customer: Customer) -> QuerySet[Interaction]:
-    """Interactions with `customer`, newest first, with who logged them."""
-    return customer.interactions.select_related("user").order_by("-occurred_at", "-id")
+def customer_timeline(*, customer: Customer, page: int = 1, per_page: int = 20) -> tuple[list[Interaction], bool]:
+    """One page of the interactions with `customer`, newest first, with who logged them; and whether older
+    ones exist. Reads one row more than the page instead of counting them all."""
+    start = (max(page, 1) - 1) * per_page
+    rows = list(customer.interactions.select_related("user").order_by("-occurred_at", "-id")[
+        start: start + per_page + 1])
+    return rows[:per_page], len(rows) > per_page
 
 
 def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> list[dict[str, Any]]:
@@ -150,13 +154,14 @@ def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> lis
     """
     owner_ids = visible_owner_ids(user)
     visible = None if owner_ids is None else set(owner_ids)
+    relationships = Relationship.objects.filter(Q(from_customer=customer) | Q(to_customer=customer)).select_related(
+        "from_customer", "to_customer"
+    )
     rows = []
-    outgoing = customer.relationships_from.select_related("to_customer")
-    incoming = customer.relationships_to.select_related("from_customer")
-    for rel in outgoing:
-        rows.append({"relationship": rel, "other": rel.to_customer, "outgoing": True})
-    for rel in incoming:
-        rows.append({"relationship": rel, "other": rel.from_customer, "outgoing": False})
+    for rel in relationships:
+        outgoing = rel.from_customer_id == customer.pk
+        rows.append({"relationship": rel, "other": rel.to_customer if outgoing else rel.from_customer,
+                     "outgoing": outgoing})
     for row in rows:
         row["other_visible"] = visible is None or row["other"].owner_id in visible
     return sorted(rows, key=lambda r: (r["relationship"].kind, r["other"].name))
@@ -196,12 +201,16 @@ def customer_history(*, customer: Customer, limit: int | None = 10, offset: int 
     records_qs = customer.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(records_qs[offset: offset + limit + 1] if limit is not None else records_qs[offset:])
     tags_by_record: dict[int, list[str]] = {}
-    for history_id, tag_name in _historical_tags().objects.filter(history__in=records).values_list(
-        "history_id", "tag__name"
-    ):
-        tags_by_record.setdefault(history_id, []).append(tag_name)
-    owner_ids = {r.owner_id for r in records}
-    owners = {u.pk: u for u in User.objects.filter(pk__in=owner_ids)}
+    if any(r.history_type == "~" for r in records):
+        for history_id, tag_name in _historical_tags().objects.filter(history__in=records).values_list(
+            "history_id", "tag__name"
+        ):
+            tags_by_record.setdefault(history_id, []).append(tag_name)
+    # Owners named in the records: most are the customer's owner or someone who made a change, already loaded.
+    owners = {customer.owner_id: customer.owner, **{r.history_user_id: r.history_user for r in records}}
+    missing = {r.owner_id for r in records} - set(owners)
+    if missing:
+        owners.update({u.pk: u for u in User.objects.filter(pk__in=missing)})
     meta = {f.name: f for f in Customer._meta.get_fields() if hasattr(f, "attname")}
 
     def show(name: str, value: Any) -> str:

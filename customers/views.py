@@ -113,12 +113,16 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         customer, user = self.object, self.request.user
-        paginator = Paginator(selectors.customer_timeline(customer=customer), 20)
+        page = int(self.request.GET["page"]) if self.request.GET.get("page", "").isdigit() else 1
+        interactions, has_older = selectors.customer_timeline(customer=customer, page=page)
         context.update(
             tags=list(customer.tags.all()),
             contacts=list(customer.contacts.all()),
             relationships=selectors.customer_relationships(customer=customer, user=user),
-            interactions=paginator.get_page(self.request.GET.get("page")),
+            interactions=interactions,
+            timeline_page=page,
+            timeline_older=page + 1 if has_older else None,
+            timeline_newer=page - 1 if page > 1 else None,
             history=selectors.customer_history(customer=customer, limit=10),
             interaction_form=kwargs.get("interaction_form") or InteractionForm(),
             can_change=user.has_perm("customers.change_customer"),
