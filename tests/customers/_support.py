@@ -19,6 +19,20 @@ def page_text(response) -> str:
     return html.unescape(response.content.decode())
 
 
+def visible_text(response) -> str:
+    """The page's text without tags, whitespace collapsed: what a person reads, in order."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def section_text(response, heading_id: str) -> str:
+    """The visible text of one <section> of a page, found by the id of its heading."""
+    page = response.content.decode()
+    start = page.index(f'id="{heading_id}"')
+    fragment = page[page.index(">", start) + 1: page.find("</section>", start)]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
 def listed_names(response) -> list[str]:
     """Customer names in the list page's table, in the order shown."""
     return [html.unescape(name) for name in _LIST_ROW.findall(response.content.decode())]

@@ -1,0 +1,116 @@
+"""Logging an interaction from the customer page: who logged it, refused input, deleting it again."""
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import Interaction
+from tests.customers._support import page_text, section_text
+from tests.factories.customers import InteractionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(customer) -> str:
+    return reverse("customers:interaction-create", args=[customer.pk])
+
+
+def _form(**overrides) -> dict:
+    when = timezone.localtime() - timedelta(hours=2)
+    data = {"channel": "call", "direction": "outbound", "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "subject": "Discussed the renewal", "summary": "They want a two-year term.", "outcome": "positive",
+            "next_step": "Send revised quote"}
+    data.update(overrides)
+    return data
+
+
+def test_customer_page_offers_the_quick_log_form(client, rep, customer):
+    client.force_login(rep)
+
+    html = client.get(customer.get_absolute_url()).content.decode()
+
+    assert f'action="{_url(customer)}"' in html
+    assert 'name="subject"' in html and 'name="channel"' in html and 'name="occurred_at"' in html
+
+
+def test_quick_log_saves_interaction_logged_by_the_user(client, manager, customer):
+    # given: the rep's manager logs a call on the rep's customer
+    client.force_login(manager)
+
+    # when
+    response = client.post(_url(customer), _form())
+
+    # then
+    assert response.status_code == 302 and response.url == customer.get_absolute_url()
+    interaction = Interaction.objects.get()
+    assert interaction.customer == customer and interaction.user == manager
+    assert interaction.subject == "Discussed the renewal" and interaction.outcome == "positive"
+    page = client.get(response.url)
+    assert "The interaction was logged." in page_text(page)
+    timeline = section_text(page, "timeline-heading")
+    assert "Discussed the renewal" in timeline and "by Mona Manager" in timeline
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"subject": ""}, "This field is required."),
+        ({"channel": ""}, "This field is required."),
+        ({"channel": "pigeon"}, "Select a valid choice. pigeon is not one of the available choices."),
+        ({"occurred_at": ""}, "This field is required."),
+        ({"occurred_at": "yesterday"}, "Enter a valid date/time."),
+    ],
+)
+def test_missing_or_bad_field_shows_message_and_saves_nothing(client, rep, customer, overrides, message):
+    client.force_login(rep)
+
+    response = client.post(_url(customer), _form(**overrides))
+
+    assert response.status_code == 200
+    assert message in page_text(response)
+    assert not Interaction.objects.exists()
+
+
+def test_date_far_in_the_future_is_refused(client, rep, customer):
+    client.force_login(rep)
+    next_month = (timezone.localtime() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+
+    response = client.post(_url(customer), _form(occurred_at=next_month))
+
+    assert "An interaction cannot be logged in the future; plan it as a next step." in page_text(response)
+    assert not Interaction.objects.exists()
+
+
+def test_refused_log_keeps_what_was_typed(client, rep, customer):
+    client.force_login(rep)
+
+    response = client.post(_url(customer), _form(subject="", summary="Long notes I do not want to lose"))
+
+    assert "Long notes I do not want to lose" in page_text(response)
+
+
+def test_delete_asks_then_removes_the_interaction(client, rep, customer):
+    # given
+    interaction = InteractionFactory(customer=customer, subject="Wrong entry")
+    url = reverse("customers:interaction-delete", args=[customer.pk, interaction.pk])
+    client.force_login(rep)
+
+    # when
+    confirm = client.get(url)
+    response = client.post(url, follow=True)
+
+    # then
+    assert "Delete “Wrong entry”?" in page_text(confirm)
+    assert "“Wrong entry” was deleted." in page_text(response)
+    assert not Interaction.objects.exists()
+
+
+def test_interaction_of_another_customer_cannot_be_deleted_through_this_one(client, rep, customer):
+    other = InteractionFactory(customer__owner=rep, subject="Belongs elsewhere")
+    client.force_login(rep)
+
+    response = client.post(reverse("customers:interaction-delete", args=[customer.pk, other.pk]))
+
+    assert response.status_code == 404
+    assert Interaction.objects.filter(pk=other.pk).exists()

@@ -1,0 +1,93 @@
+"""The demo data command: users in their roles, customers with contacts and interactions, safe to rerun."""
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import F
+
+from customers.demo import DEMO_PASSWORD
+from customers.models import Contact, Customer, Interaction, Team
+from customers.roles import SALES_MANAGER, SALES_REP
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_seed_creates_customers_owned_by_demo_reps_and_managers():
+    # when
+    _seed(customers=50)
+
+    # then
+    assert Customer.objects.count() == 50
+    sellers = set(get_user_model().objects.filter(groups__name__in=[SALES_REP, SALES_MANAGER])
+                  .values_list("username", flat=True))
+    owners = set(Customer.objects.values_list("owner__username", flat=True))
+    assert owners <= sellers and len(owners) > 3
+    assert "admin" not in owners
+    assert Contact.objects.exists() and Interaction.objects.exists()
+    assert not Interaction.objects.exclude(customer__owner=F("user")).exists()  # logged by the owner
+
+
+def test_seeded_customers_are_valid_and_phone_digits_match():
+    _seed(customers=50)
+
+    for customer in Customer.objects.all():
+        customer.full_clean()
+        assert customer.phone_digits == "".join(ch for ch in customer.phone if ch.isdigit())
+
+
+def test_seed_creates_two_teams_with_their_reps():
+    _seed(customers=5)
+
+    teams = {t.name: (t.manager.username, sorted(t.members.values_list("username", flat=True)))
+             for t in Team.objects.all()}
+    assert teams == {
+        "North team": ("manager.north", ["rep.chen", "rep.oliver", "rep.wang"]),
+        "South team": ("manager.south", ["rep.emma", "rep.lucas", "rep.zhao"]),
+    }
+
+
+def test_demo_users_can_sign_in_with_the_printed_password(client):
+    _seed(customers=5)
+
+    response = client.post("/accounts/login/", {"username": "rep.wang", "password": DEMO_PASSWORD})
+
+    assert response.status_code == 302
+
+
+def test_second_run_without_add_keeps_the_customers():
+    _seed(customers=50)
+
+    out = _seed(customers=50)
+
+    assert Customer.objects.count() == 50
+    assert "Customers exist already; keeping them (use --add to add more)." in out
+
+
+def test_add_adds_more_customers():
+    _seed(customers=50)
+
+    out = _seed(customers=20, add=True)
+
+    assert Customer.objects.count() == 70
+    assert "Created 20 customers" in out
+
+
+def test_output_lists_the_demo_sign_ins():
+    out = _seed(customers=10)
+
+    assert f"Demo sign-ins (password for all: {DEMO_PASSWORD}):" in out
+    for username in ("admin", "manager.north", "manager.south", "rep.wang", "rep.emma", "rep.zhao"):
+        assert username in out
+    assert "manager.north   Sales manager (North team)" in out
+
+
+def test_negative_count_is_refused():
+    with pytest.raises(CommandError, match="--customers must be zero or more."):
+        _seed(customers=-1)
