@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._threads import one_thread
 from .errors import AnalyticsInputError
 
 SEASONAL_PERIODS = {"D": 7, "W": 52, "M": 12, "Q": 4}
@@ -32,7 +33,7 @@ def fit_candidate(y: pd.Series, candidate: Candidate) -> Any:
     trend = candidate.trend
     if candidate.order[1] + candidate.seasonal_order[1] == 0 and trend == "n" and candidate.order == (0, 0, 0):
         trend = "c"
-    with warnings.catch_warnings(), _one_thread():
+    with warnings.catch_warnings(), one_thread():
         warnings.simplefilter("ignore")
         return ARIMA(y, order=candidate.order, seasonal_order=candidate.seasonal_order, trend=trend).fit()
 
@@ -43,24 +44,13 @@ def _search_fit(y: pd.Series, candidate: Candidate) -> Any:
 
     # On the differenced data a drift is a constant; every candidate in one search shares d and D, so AICs compare.
     trend = "c" if candidate.trend in ("c", "t") else "n"
-    with warnings.catch_warnings(), _one_thread():
+    with warnings.catch_warnings(), one_thread():
         warnings.simplefilter("ignore")
         model = SARIMAX(
             y, order=candidate.order, seasonal_order=candidate.seasonal_order, trend=trend,
             simple_differencing=True, concentrate_scale=True,
         )
         return model.fit(disp=False)
-
-
-def _one_thread() -> Any:
-    """Limit BLAS to one thread: state-space fits use tiny matrices, where extra threads only add contention."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(limits=1)
 
 
 def select_order(y: pd.Series, *, season: int, seasonal_order: tuple | None) -> tuple[Candidate, list[dict[str, Any]]]:

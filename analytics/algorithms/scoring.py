@@ -15,6 +15,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from ._frames import jsonable, numeric as as_numeric, require_columns, require_no_missing, require_rows
+from ._threads import one_thread
 from .errors import AnalyticsInputError
 
 MISSING = "(missing)"
@@ -128,7 +129,8 @@ def train_classifier(
     features = _prepare(frame, categorical=categorical, numeric=numeric)
     x_train, x_test, y_train, y_test = train_test_split(features, y, test_size=test_size, random_state=random_state, stratify=y)
     pipeline = _pipeline(categorical, numeric, LogisticRegression(max_iter=2000))
-    pipeline.fit(x_train, y_train)
+    with one_thread():
+        pipeline.fit(x_train, y_train)
     probability = pipeline.predict_proba(x_test)[:, 1]
     tn, fp, fn, tp = confusion_matrix(y_test, (probability >= 0.5).astype(int), labels=[0, 1]).ravel()
     metrics = {
@@ -166,7 +168,8 @@ def train_regressor(
     features = _prepare(frame, categorical=categorical, numeric=numeric)
     x_train, x_test, y_train, y_test = train_test_split(features, y, test_size=test_size, random_state=random_state)
     pipeline = _pipeline(categorical, numeric, Ridge(alpha=alpha))
-    pipeline.fit(x_train, y_train)
+    with one_thread():
+        pipeline.fit(x_train, y_train)
     predicted = pipeline.predict(x_test)
     metrics = {
         "r2": float(r2_score(y_test, predicted)),

@@ -11,6 +11,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 
 from ._frames import datetimes, jsonable, numeric, require_columns, require_no_missing, require_rows
+from ._threads import one_thread
 from .errors import AnalyticsInputError
 
 TRANSACTION_COLUMNS = ("customer_id", "order_id", "ordered_at", "amount")
@@ -132,11 +133,12 @@ def segment_customers(
     sample = min(len(features), SILHOUETTE_SAMPLE) if len(features) > SILHOUETTE_SAMPLE else None
     fits: dict[int, KMeans] = {}
     scores: dict[int, float] = {}
-    for candidate in k_values:
-        fits[candidate] = KMeans(n_clusters=candidate, n_init=10, random_state=random_state).fit(features)
-        scores[candidate] = float(
-            silhouette_score(features, fits[candidate].labels_, sample_size=sample, random_state=random_state)
-        )
+    with one_thread():
+        for candidate in k_values:
+            fits[candidate] = KMeans(n_clusters=candidate, n_init=10, random_state=random_state).fit(features)
+            scores[candidate] = float(
+                silhouette_score(features, fits[candidate].labels_, sample_size=sample, random_state=random_state)
+            )
     chosen = max(k_values, key=lambda candidate: (scores[candidate], -candidate))  # ties → fewer segments
     model = fits[chosen]
 
