@@ -17,18 +17,16 @@ class CappedPaginator(Paginator):
         self.cap = cap or settings.CUSTOMER_LIST_COUNT_CAP
 
     @cached_property
-    def count(self) -> int:
+    def counted(self) -> int:
         # SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1): reads at most cap + 1 index entries. Only the
         # key is selected, so annotations meant for the displayed rows are not computed for every counted row.
         return self.object_list.values("pk")[: self.cap + 1].count()
 
     @property
     def is_capped(self) -> bool:
-        return self.count > self.cap
+        return self.counted > self.cap
 
     @cached_property
-    def num_pages(self) -> int:
-        if self.is_capped:
-            return self.cap // self.per_page
-        return super().num_pages
-
+    def count(self) -> int:
+        """Rows the list offers: all of them, or the first `cap` when there are more."""
+        return min(self.counted, self.cap)

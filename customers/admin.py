@@ -1,6 +1,7 @@
 """Back-office screens. Staff who are not administrators get the same ownership scope as in the app:
 lists, search, autocomplete, form choices and object URLs all go through customers.selectors."""
 from django.contrib import admin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -57,6 +58,19 @@ class CustomerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     paginator = CappedPaginator
     show_full_result_count = False
     list_per_page = 50
+
+    def _check_reach(self, request, object_id) -> None:
+        # simple-history's views load the object without get_queryset(): check the scope first.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404(_("No customer with this id that you can reach."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_reach(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_reach(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Contact)

@@ -10,10 +10,6 @@ from customers.roles import Role, role_of
 from customers.selectors import customer_search, owners_for
 
 
-def _owners(request):
-    return owners_for(user=request.user) if request else Customer.objects.none()
-
-
 # Each sort continues with tie-breakers in the same direction, so an index such as (tier, name, id) serves the
 # whole ORDER BY and pages never repeat or skip rows that share a value.
 SORTS = {
@@ -49,16 +45,17 @@ class CustomerFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Name, email or phone"), "type": "search",
                                       "class": "form-control"}),
     )
-    owner = django_filters.ModelChoiceFilter(queryset=_owners, label=_("Owner"), empty_label=_("Any owner"),
-                                             widget=_select())
+    # Owner and tag choices are read once and validated against that list: a ModelChoiceFilter would query
+    # again to check the submitted id.
+    owner = django_filters.ChoiceFilter(field_name="owner_id", label=_("Owner"), empty_label=_("Any owner"),
+                                        widget=_select())
     tier = django_filters.ChoiceFilter(choices=Customer.Tier.choices, label=_("Tier"), empty_label=_("Any tier"),
                                        widget=_select())
     lifecycle_stage = django_filters.ChoiceFilter(
         choices=Customer.Stage.choices, label=_("Stage"), empty_label=_("Any stage"), widget=_select()
     )
-    tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), method="with_tag", label=_("Tag"), empty_label=_("Any tag"), widget=_select()
-    )
+    tag = django_filters.ChoiceFilter(method="with_tag", label=_("Tag"), empty_label=_("Any tag"),
+                                      widget=_select())
     country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("Any country"), widget=_select())
     sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="sort_by", label=_("Sort by"),
                                        empty_label=None, widget=forms.HiddenInput)
@@ -71,8 +68,13 @@ class CustomerFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Country names in the language of this request.
         self.filters["country"].extra["choices"] = list(countries)
-        if self.request is not None and role_of(self.request.user) is Role.REP:
+        self.filters["tag"].extra["choices"] = [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")]
+        if self.request is None or role_of(self.request.user) is Role.REP:
             del self.filters["owner"]  # a rep's list holds only their own customers
+        else:
+            self.filters["owner"].extra["choices"] = [
+                (str(user.pk), user.get_full_name() or user.username) for user in owners_for(user=self.request.user)
+            ]
 
     def search(self, queryset, name, value):
         return customer_search(queryset, value)
@@ -80,7 +82,7 @@ class CustomerFilter(django_filters.FilterSet):
     def with_tag(self, queryset, name, value):
         # A semi-join (IN) rather than a JOIN, so a customer never appears twice; MySQL reads the tag's rows
         # from the (tag_id) index and sorts them, so its cost grows with how many customers carry the tag.
-        return queryset.filter(pk__in=Customer.tags.through.objects.filter(tag=value).values("customer_id"))
+        return queryset.filter(pk__in=Customer.tags.through.objects.filter(tag_id=value).values("customer_id"))
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*sort_fields(value))

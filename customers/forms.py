@@ -54,7 +54,6 @@ class CustomerForm(forms.ModelForm):
     def show_duplicate_confirmation(self) -> None:
         """Offer the 'create anyway' checkbox after a duplicate warning."""
         self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
-        self.helper.layout.append(Field("confirm_duplicate"))
 
 
 class ContactForm(forms.ModelForm):

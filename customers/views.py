@@ -1,6 +1,7 @@
 """Customer pages. Views check permissions, bind forms and call one selector or service; every object
 lookup goes through a scoped selector, so another owner's record answers 404."""
 import csv
+from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -196,18 +197,20 @@ class CustomerUpdateView(CustomerObjectMixin, FormView):
     template_name = "customers/customer_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.customer}
+        # The form gets its own copy: validating a ModelForm writes the submitted values onto its instance,
+        # and the page keeps showing the saved customer until the change is accepted.
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": copy(self.customer)}
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         data.pop("confirm_duplicate")
         try:
-            services.customer_update(customer=self.customer, by=self.request.user, **data)
+            customer = services.customer_update(customer=copy(self.customer), by=self.request.user, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
-        messages.success(self.request, _("Customer “%(name)s” was updated.") % {"name": self.customer.name})
-        return redirect(self.customer)
+        messages.success(self.request, _("Customer “%(name)s” was updated.") % {"name": customer.name})
+        return redirect(customer)
 
 
 class CustomerDeleteView(CustomerObjectMixin, TemplateView):
