@@ -1,5 +1,6 @@
 """Pure analytics over pandas DataFrames: segmentation, association rules, forecasts and scoring. Never imports Django."""
 
+from ._frames import jsonable
 from .association import RuleSet, mine_rules, recommend
 from .errors import AnalyticsInputError
 from .forecasting import Forecast, fit_forecast, period_totals
@@ -14,6 +15,7 @@ __all__ = [
     "RuleSet",
     "Segmentation",
     "fit_forecast",
+    "jsonable",
     "mine_rules",
     "period_totals",
     "recommend",
