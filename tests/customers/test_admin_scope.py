@@ -4,7 +4,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from customers.models import Contact, Customer, Interaction
-from tests.customers._support import page_text
+from tests.customers._support import listed_names, page_text
 from tests.factories.customers import (
     ContactFactory,
     CustomerFactory,
@@ -250,3 +250,62 @@ def test_interaction_changelist_date_drilldown_loads(client, administrator, ever
 
     assert response.status_code == 200
     assert "Kick-off call" in page_text(response)
+
+
+def test_phone_changed_in_admin_is_found_by_phone_search_and_duplicate_check(client, staff_rep, customer):
+    # given: the rep corrects the phone number in the back office
+    client.force_login(staff_rep)
+    client.post(reverse("admin:customers_customer_change", args=[customer.pk]),
+                _change_form(customer, phone="+44 161 496 0000"))
+
+    # when: they search the list by the new number, and someone enters it for a new customer
+    found = client.get(reverse("customers:customer-list"), {"q": "44 161 496"})
+    duplicate = client.post(reverse("customers:customer-create"), {
+        "kind": "company", "name": "Acme North", "phone": "44-161-496-0000", "tier": "B",
+        "lifecycle_stage": "lead", "owner": staff_rep.pk,
+    })
+
+    # then
+    assert listed_names(found) == ["Acme Logistics Ltd"]
+    assert "Possible duplicates" in page_text(duplicate)
+
+
+def test_customer_added_in_admin_gets_searchable_phone(client, administrator, rep):
+    client.force_login(administrator)
+    data = _change_form(CustomerFactory.build(owner=rep, name="Harbor Foods", phone="+33 1 4000 2222"))
+
+    response = client.post(reverse("admin:customers_customer_add"), data)
+
+    assert response.status_code == 302
+    assert Customer.objects.get(name="Harbor Foods").phone_digits == "33140002222"
+
+
+def test_staff_rep_owner_autocomplete_offers_only_themselves(client, staff_rep, teammate, outsider):
+    client.force_login(staff_rep)
+
+    response = client.get(AUTOCOMPLETE, {"app_label": "customers", "model_name": "customer",
+                                         "field_name": "owner", "term": "r"})
+
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(staff_rep.pk)]
+
+
+@pytest.mark.parametrize("model", ["contact", "interaction", "relationship"])
+def test_staff_rep_cannot_open_records_of_another_owners_customer(client, staff_rep, outsider, rival, model):
+    # given: one record of each kind hanging off another rep's customer
+    record = {
+        "contact": lambda: ContactFactory(customer=rival, name="Rival Buyer"),
+        "interaction": lambda: InteractionFactory(customer=rival, subject="Rival call"),
+        "relationship": lambda: RelationshipFactory(
+            from_customer=rival, to_customer=CustomerFactory(owner=outsider, name="Rival Partner")),
+    }[model]()
+    client.force_login(staff_rep)
+
+    # when
+    response = client.get(reverse(f"admin:customers_{model}_change", args=[record.pk]), follow=True)
+
+    # then
+    html = page_text(response)
+    assert response.redirect_chain[-1][0] == reverse("admin:index")
+    assert NOT_FOUND in html
+    assert "Rival" not in html

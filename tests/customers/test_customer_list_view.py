@@ -111,6 +111,24 @@ def test_search_by_name_word_does_not_reach_other_owners(client, rep, book):
     assert "No customers match these filters." in page_text(response)
 
 
+@committed_db
+@pytest.mark.parametrize(("name", "typed"), [
+    ("O'Brien Consulting", "O'Brien"),
+    ("L'Oréal Paris", "L'Oréal"),
+    ("Coca-Cola Bottlers", "Coca-Cola"),
+    ("Rolls-Royce Motors", "royce"),
+])
+def test_search_by_name_with_punctuation_finds_customer(client, rep, name, typed):
+    # Names as people write them, searched as they would type them.
+    CustomerFactory(owner=rep, name=name)
+    CustomerFactory(owner=rep, name="Unrelated Holdings")
+    client.force_login(rep)
+
+    response = client.get(URL, {"q": typed})
+
+    assert listed_names(response) == [name]
+
+
 def test_search_by_chinese_name_prefix_finds_customer(client, rep, book):
     CustomerFactory(owner=rep, name="王伟贸易有限公司", email="wang@example.cn", phone="+86 21 5555 0101")
     client.force_login(rep)
