@@ -178,3 +178,15 @@ def test_changes_made_outside_the_app_show_as_unknown_user(client, rep, customer
     history = section_text(client.get(customer.get_absolute_url()), "history-heading")
 
     assert "Changed by —" in history
+
+
+@pytest.mark.parametrize("page", ["99", "99999999999999999999999"])
+def test_timeline_page_beyond_the_last_still_shows_a_sensible_page(client, rep, customer, page):
+    # A stale or hand-edited ?page= must neither fail nor claim that nothing was logged.
+    InteractionFactory(customer=customer, subject="Only call")
+    client.force_login(rep)
+
+    response = client.get(customer.get_absolute_url(), {"page": page})
+
+    assert response.status_code == 200
+    assert "Nothing logged yet." not in section_text(response, "timeline-heading")
