@@ -1,7 +1,7 @@
 """Every customer URL that names a customer answers 404 outside the user's scope, and 403 without permission.
 
 The URL names come from customers.urls, so a new customer page that this sweep does not know fails here
-until it is added to KWARGS and POST_DATA.
+until it is added to KWARGS (and, if it takes POST, to _post_data).
 """
 from datetime import timedelta
 
@@ -95,7 +95,7 @@ def _attacker(kind, *, teammate, outsider, other_manager):
 
 
 def test_sweep_knows_every_customer_url():
-    assert CUSTOMER_URL_NAMES == sorted(KWARGS), "add the new customer URL to KWARGS (and POST_DATA) in this sweep"
+    assert CUSTOMER_URL_NAMES == sorted(KWARGS), "add the new customer URL to KWARGS (and _post_data) in this sweep"
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -121,6 +121,19 @@ def test_user_outside_scope_gets_404_and_changes_nothing(
     expected = 405 if method == "post" and not _accepts_post(name) else 404
     assert response.status_code == expected
     assert "Acme Logistics Ltd" not in response.content.decode()
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", CUSTOMER_URL_NAMES)
+def test_anonymous_user_is_sent_to_login_and_changes_nothing(client, target, name, method):
+    url = reverse(f"customers:{name}", kwargs=KWARGS[name](target))
+    before = _snapshot()
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
     assert _snapshot() == before
 
 
