@@ -110,7 +110,8 @@ def recommend(rules: RuleSet | pd.DataFrame, owned_items: Iterable[Any], *, top:
     if not owned or not len(table):
         return pd.DataFrame(columns=columns)
     # Single-item consequents only: a rule A → {x, y} states the chance of buying both, not of buying x.
-    applies = table["antecedents"].map(owned.issuperset) & table["consequents"].map(lambda items: len(items) == 1 and owned.isdisjoint(items))
+    single_new = table["consequents"].map(lambda items: len(items) == 1 and owned.isdisjoint(items))
+    applies = table["antecedents"].map(owned.issuperset) & single_new
     useful = table[applies].assign(item=lambda frame: frame["consequents"].map(lambda items: next(iter(items))))
     useful = useful.sort_values(["confidence", "lift", "support"], ascending=False, kind="stable")
     best = useful.drop_duplicates(subset="item", keep="first").head(top)
