@@ -229,3 +229,13 @@ def test_many_duplicates_are_listed_at_most_ten(client, administrator):
 
     assert page_text(response).count(" · shared@example.com") == 10
     assert Customer.objects.count() == 12
+
+
+def test_names_outside_latin_survive_the_round_trip(client, rep):
+    # utf8mb4 on MySQL/MariaDB: Chinese and four-byte characters are stored and shown unchanged
+    client.force_login(rep)
+
+    response = client.post(URL, _form(rep, name="上海咖啡馆 ☕ 🍰 Ltd", email="", phone=""), follow=True)
+
+    assert Customer.objects.get().name == "上海咖啡馆 ☕ 🍰 Ltd"
+    assert "上海咖啡馆 ☕ 🍰 Ltd" in page_text(response)
