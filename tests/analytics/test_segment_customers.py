@@ -104,7 +104,8 @@ def test_labels_are_distinct_for_every_k():
 
 def test_large_customer_bases_score_silhouette_on_a_fixed_sample(monkeypatch):
     # given a smaller sampling threshold, so the test stays fast
-    monkeypatch.setattr(segmentation, "SILHOUETTE_SAMPLE", 50)
+    monkeypatch.setattr(segmentation, "SILHOUETTE_SAMPLE_ABOVE", 60)
+    monkeypatch.setattr(segmentation, "SILHOUETTE_SAMPLE_SIZE", 50)
     sizes = []
     real = segmentation.silhouette_score
     monkeypatch.setattr(segmentation, "silhouette_score", lambda *a, **kw: sizes.append(kw["sample_size"]) or real(*a, **kw))
