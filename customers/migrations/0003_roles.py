@@ -18,14 +18,8 @@ ADMIN_APPS = ["customers", "auth", "axes"]
 GROUPS = {"Sales rep": REP_PERMISSIONS, "Sales manager": MANAGER_PERMISSIONS}
 
 
-def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations; create them now so the groups can hold them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+def set_up_groups(Group, Permission) -> None:
+    """Create the role groups with their permissions, or reset them to these (idempotent)."""
 
     def lookup(names):
         pairs = [name.split(".") for name in names]
@@ -36,6 +30,15 @@ def create_groups(apps, schema_editor):
         group.permissions.set(lookup(permissions))
     admin_group, _ = Group.objects.get_or_create(name="Administrator")
     admin_group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
+
+
+def create_groups(apps, schema_editor):
+    # Permissions are normally created after all migrations; create them now so the groups can hold them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    set_up_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def delete_groups(apps, schema_editor):
