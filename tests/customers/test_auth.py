@@ -121,6 +121,15 @@ def test_fifth_failure_already_shows_the_lockout_page(client, rep):
     assert response.status_code == 429 and LOCKED in page_text(response)
 
 
+def test_lockout_page_says_how_long_in_words(client, rep):
+    _fail_five_times(client)
+
+    text = page_text(_sign_in(client, "rep.one", PASSWORD))
+
+    assert "15 minutes" in text
+    assert "PT15M" not in text  # the ISO 8601 duration axes passes as `cooloff_time`
+
+
 def test_same_user_from_another_address_can_still_sign_in(client, rep):
     _fail_five_times(client, address="10.0.0.1")
 
@@ -178,6 +187,13 @@ def test_logout_by_get_is_refused(client, rep):
 
     assert response.status_code == 405
     assert client.get(LIST).status_code == 200
+
+
+def test_login_does_not_redirect_to_another_site(client, rep):
+    response = client.post(f"{LOGIN}?next=https://attacker.test/", {"username": "rep.one", "password": PASSWORD,
+                                                                      "next": "https://attacker.test/"})
+
+    assert response.status_code == 302 and response.url == LIST
 
 
 def test_signed_in_user_on_login_page_goes_to_the_list(client, rep):

@@ -139,3 +139,13 @@ def test_anonymous_export_redirects_to_login(client, book):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_export_holds_every_matching_row_not_just_the_first_page(client, rep):
+    for number in range(1, 31):
+        CustomerFactory(owner=rep, name=f"Client {number:02d}")
+    client.force_login(rep)
+
+    names = [row[1] for row in _rows(_export(client)[1])[1:]]
+
+    assert names == [f"Client {n:02d}" for n in range(1, 31)]

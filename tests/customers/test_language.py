@@ -85,3 +85,11 @@ def test_unknown_language_keeps_english(client, rep):
     _choose(client, "xx")
 
     assert '<html lang="en">' in page_text(client.get(LIST))
+
+
+def test_language_switch_does_not_redirect_to_another_site(client, rep):
+    client.force_login(rep)
+
+    response = _choose(client, "zh-hans", next_url="https://attacker.test/")
+
+    assert response.status_code == 302 and not response.url.startswith("https://attacker.test")
