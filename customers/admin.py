@@ -9,6 +9,7 @@ from crm.pagination import CappedPaginator
 from customers.models import Contact, Customer, Interaction, Relationship, Tag, Team
 from customers.roles import Role, role_of
 from customers.selectors import customer_scope, owners_for
+from customers.services import customer_normalize
 
 
 class ScopedAdminMixin:
@@ -50,7 +51,8 @@ class CustomerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["^name", "=email", "^phone_digits"]
     search_help_text = _("Name starts with, exact email, or phone digits start with.")
     list_select_related = ["owner"]
-    autocomplete_fields = ["owner"]
+    # A plain select, not an autocomplete: its choices come from owners_for() (the user's scope), where
+    # the user admin's autocomplete would need auth.view_user and would list every user.
     filter_horizontal = ["tags"]
     readonly_fields = ["score", "created_at", "updated_at"]
     inlines = [ContactInline]
@@ -58,6 +60,10 @@ class CustomerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     paginator = CappedPaginator
     show_full_result_count = False
     list_per_page = 50
+
+    def save_model(self, request, obj, form, change):
+        customer_normalize(obj)  # the same email and phone handling as the app's forms
+        super().save_model(request, obj, form, change)
 
     def _check_reach(self, request, object_id) -> None:
         # simple-history's views load the object without get_queryset(): check the scope first.
@@ -89,7 +95,7 @@ class InteractionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["channel", "direction", "outcome"]
     search_fields = ["^subject"]
     list_select_related = ["customer", "user"]
-    autocomplete_fields = ["customer", "user"]
+    autocomplete_fields = ["customer"]
     date_hierarchy = "occurred_at"
     ordering = ["-occurred_at"]
     paginator = CappedPaginator

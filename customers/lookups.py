@@ -19,10 +19,15 @@ class WordPrefix(Lookup):
         query = " ".join(f"+{word}*" for word in words)
         return f"MATCH ({lhs}) AGAINST (%s IN BOOLEAN MODE)", [*lhs_params, query]
 
+    # Characters that start a new word, as InnoDB's FULLTEXT parser splits them.
+    WORD_BREAKS = (" ", "-", "'", ".", "(", "/", "&", ",")
+
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         clauses, params = [], []
-        for word in str(self.rhs).split():
-            clauses.append(f"(LOWER({lhs}) LIKE %s OR LOWER({lhs}) LIKE %s)")
-            params += [*lhs_params, f"{word.lower()}%", *lhs_params, f"% {word.lower()}%"]
+        for word in str(self.rhs).lower().split():
+            patterns = [f"{word}%", *(f"%{brk}{word}%" for brk in self.WORD_BREAKS)]
+            clauses.append("(" + " OR ".join(f"LOWER({lhs}) LIKE %s" for _ in patterns) + ")")
+            for pattern in patterns:
+                params += [*lhs_params, pattern]
         return " AND ".join(clauses) or "1=1", params

@@ -137,13 +137,18 @@ def customer_duplicates(*, email: str, phone: str, exclude_pk: int | None = None
 
 # The customer page -------------------------------------------------------------------------------------------------
 
-def customer_timeline(*, customer: Customer, page: int = 1, per_page: int = 20) -> tuple[list[Interaction], bool]:
-    """One page of the interactions with `customer`, newest first, with who logged them; and whether older
-    ones exist. Reads one row more than the page instead of counting them all."""
-    start = (max(page, 1) - 1) * per_page
-    rows = list(customer.interactions.select_related("user").order_by("-occurred_at", "-id")[
-        start: start + per_page + 1])
-    return rows[:per_page], len(rows) > per_page
+def customer_timeline(*, customer: Customer, page: int = 1, per_page: int = 20
+                      ) -> tuple[list[Interaction], int, bool]:
+    """One page of the interactions with `customer`, newest first, with who logged them: the rows, the page
+    number shown (a page past the end shows the last one) and whether older ones exist. Reads one row more
+    than the page instead of counting them all; counts only when asked for a page past the end."""
+    interactions = customer.interactions.select_related("user").order_by("-occurred_at", "-id")
+    page = min(max(page, 1), 100_000)
+    rows = list(interactions[(page - 1) * per_page: page * per_page + 1])
+    if not rows and page > 1:
+        page = max(1, -(-customer.interactions.count() // per_page))
+        rows = list(interactions[(page - 1) * per_page: page * per_page + 1])
+    return rows[:per_page], page, len(rows) > per_page
 
 
 def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> list[dict[str, Any]]:

@@ -34,12 +34,17 @@ def _check_owner(*, owner: Any, by: AbstractBaseUser) -> None:
         raise ValidationError({"owner": _("You cannot assign customers to this user.")}, code="owner_not_allowed")
 
 
-def _apply(customer: Customer, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(customer, name, value)
+def customer_normalize(customer: Customer) -> None:
+    """Lower-case the email and derive `phone_digits` from the phone, as every write path must."""
     customer.email = (customer.email or "").strip().lower()
     customer.phone = (customer.phone or "").strip()
     customer.phone_digits = phone_digits(customer.phone)
+
+
+def _apply(customer: Customer, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    customer_normalize(customer)
 
 
 @transaction.atomic

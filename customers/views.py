@@ -1,6 +1,7 @@
 """Customer pages. Views check permissions, bind forms and call one selector or service; every object
 lookup goes through a scoped selector, so another owner's record answers 404."""
 import csv
+import re
 from copy import copy
 
 from django.contrib import messages
@@ -52,10 +53,16 @@ class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
         return context
 
 
+_PHONE_LIKE = re.compile(r"^\+?[0-9 ()./-]+$")
+
+
 def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas in exported cells (CSV injection)."""
+    """Neutralise spreadsheet formulas in exported cells (CSV injection); a phone number such as
+    "+44 20 7946 0001" holds no formula and stays as it is."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PHONE_LIKE.match(text):
+        return "'" + text
+    return text
 
 
 class _Echo:
@@ -114,8 +121,9 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         customer, user = self.object, self.request.user
-        page = int(self.request.GET["page"]) if self.request.GET.get("page", "").isdigit() else 1
-        interactions, has_older = selectors.customer_timeline(customer=customer, page=page)
+        requested = self.request.GET.get("page", "")
+        page = int(requested) if requested.isdigit() and len(requested) < 7 else 1
+        interactions, page, has_older = selectors.customer_timeline(customer=customer, page=page)
         context.update(
             tags=list(customer.tags.all()),
             contacts=list(customer.contacts.all()),

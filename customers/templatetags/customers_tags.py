@@ -49,3 +49,11 @@ def user_label(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def minutes(duration):
+    """Whole minutes of a timedelta (rounded up), for "locked for 15 minutes"."""
+    if not duration:
+        return 0
+    return max(1, -(-int(duration.total_seconds()) // 60))

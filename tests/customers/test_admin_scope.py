@@ -4,7 +4,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from customers.models import Contact, Customer, Interaction
-from tests.customers._support import listed_names, page_text
+from tests.customers._support import listed_names, page_text, select_options
 from tests.factories.customers import (
     ContactFactory,
     CustomerFactory,
@@ -280,14 +280,16 @@ def test_customer_added_in_admin_gets_searchable_phone(client, administrator, re
     assert Customer.objects.get(name="Harbor Foods").phone_digits == "33140002222"
 
 
-def test_staff_rep_owner_autocomplete_offers_only_themselves(client, staff_rep, teammate, outsider):
+def test_staff_rep_owner_field_is_a_select_of_themselves_and_users_are_never_listed(
+        client, staff_rep, teammate, outsider, customer):
     client.force_login(staff_rep)
 
-    response = client.get(AUTOCOMPLETE, {"app_label": "customers", "model_name": "customer",
-                                         "field_name": "owner", "term": "r"})
+    page = client.get(reverse("admin:customers_customer_add"))
+    autocomplete = client.get(AUTOCOMPLETE, {"app_label": "customers", "model_name": "customer",
+                                             "field_name": "owner", "term": "r"})
 
-    assert response.status_code == 200
-    assert [r["id"] for r in response.json()["results"]] == [str(staff_rep.pk)]
+    assert list(select_options(page, "owner")) == [str(staff_rep.pk)]
+    assert autocomplete.status_code == 403
 
 
 @pytest.mark.parametrize("model", ["contact", "interaction", "relationship"])
