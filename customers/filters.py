@@ -25,7 +25,7 @@ SORT_LABELS = {
     "updated": _("Updated"),
 }
 SORT_CHOICES = [(key, label) for key, label in SORT_LABELS.items()] + [
-    (f"-{key}", format_lazy("{} ({})", label, _("descending"))) for key, label in SORT_LABELS.items()
+    (f"-{key}", format_lazy(_("{label}, descending"), label=label)) for key, label in SORT_LABELS.items()
 ]
 
 
