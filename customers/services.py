@@ -90,33 +90,30 @@ def customer_delete(*, customer: Customer, by: AbstractBaseUser) -> None:
     customer.delete()
 
 
-def _unset_other_primaries(contact: Contact) -> None:
+def _contact_save(contact: Contact) -> Contact:
+    """Validate and save; a primary contact replaces the customer's previous one."""
+    contact.email = contact.email.strip().lower()
+    contact.full_clean()
+    contact.save()
     if contact.is_primary:
         Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(pk=contact.pk).update(
             is_primary=False
         )
+    return contact
 
 
 @transaction.atomic
 def contact_create(*, customer: Customer, by: AbstractBaseUser, **fields: Any) -> Contact:
     """Add a contact; a new primary contact replaces the previous one."""
-    contact = Contact(customer=customer, **fields)
-    contact.email = contact.email.strip().lower()
-    contact.full_clean()
-    contact.save()
-    _unset_other_primaries(contact)
-    return contact
+    return _contact_save(Contact(customer=customer, **fields))
 
 
 @transaction.atomic
 def contact_update(*, contact: Contact, by: AbstractBaseUser, **fields: Any) -> Contact:
+    """Change a contact; making it primary replaces the previous primary contact."""
     for name, value in fields.items():
         setattr(contact, name, value)
-    contact.email = contact.email.strip().lower()
-    contact.full_clean()
-    contact.save()
-    _unset_other_primaries(contact)
-    return contact
+    return _contact_save(contact)
 
 
 @transaction.atomic
