@@ -4,7 +4,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 
 
-class ModelBackend(ModelBackend):
+class OneQueryPermissionsBackend(ModelBackend):
     """Every page checks a permission; ModelBackend reads user and group permissions in two queries, this
     reads both in one (same result, same cache attributes, so has_perm and get_*_permissions still agree)."""
 

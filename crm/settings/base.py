@@ -110,7 +110,7 @@ AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out username/address pair is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend refuses inactive users, also in get_user(): deactivating a user ends their sessions.
-    "crm.backends.ModelBackend",
+    "crm.backends.OneQueryPermissionsBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
