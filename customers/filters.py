@@ -1,7 +1,11 @@
 """The customer list's search, filters and sort, shared by the list page and its CSV export."""
+from functools import lru_cache
+
 import django_filters
 from django import forms
+from django.db.models import OuterRef, Subquery
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -27,6 +31,21 @@ SORT_LABELS = {
 SORT_CHOICES = [(key, label) for key, label in SORT_LABELS.items()] + [
     (f"-{key}", format_lazy(_("{label}, descending"), label=label)) for key, label in SORT_LABELS.items()
 ]
+
+
+# Above this many customers a tag is checked row by row instead of sorted (measured at a million customers:
+# a tag on 12% of them took 0.5 s as a sort and 3 ms as a check; a tag on 0.1% is the other way round).
+COMMON_TAG = 20_000
+
+
+@lru_cache(maxsize=8)
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    return tuple((code, str(name)) for code, name in countries)
+
+
+def country_choices() -> tuple[tuple[str, str], ...]:
+    """Countries sorted by their name in the active language; translated and sorted once per language."""
+    return _country_choices(get_language())
 
 
 def sort_fields(value: str) -> list[str]:
@@ -66,8 +85,7 @@ class CustomerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Country names in the language of this request.
-        self.filters["country"].extra["choices"] = list(countries)
+        self.filters["country"].extra["choices"] = country_choices()
         self.filters["tag"].extra["choices"] = [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")]
         if self.request is None or role_of(self.request.user) is Role.REP:
             del self.filters["owner"]  # a rep's list holds only their own customers
@@ -80,9 +98,15 @@ class CustomerFilter(django_filters.FilterSet):
         return customer_search(queryset, value)
 
     def with_tag(self, queryset, name, value):
-        # A semi-join (IN) rather than a JOIN, so a customer never appears twice; MySQL reads the tag's rows
-        # from the (tag_id) index and sorts them, so its cost grows with how many customers carry the tag.
-        return queryset.filter(pk__in=Customer.tags.through.objects.filter(tag_id=value).values("customer_id"))
+        tagged = Customer.tags.through.objects.filter(tag_id=value)
+        if tagged[:COMMON_TAG].count() < COMMON_TAG:
+            # A rare tag: read its few customers from the (tag_id) index and sort them.
+            return queryset.filter(pk__in=tagged.values("customer_id"))
+        # A common tag: sorting its tens of thousands of customers would cost more than walking the sort
+        # index and checking each customer's tag, which finds a page within a few hundred rows. A scalar
+        # subquery keeps the database from turning this back into the semi-join above.
+        probe = Subquery(tagged.filter(customer_id=OuterRef("pk")).values("tag_id")[:1])
+        return queryset.annotate(_tagged=probe).filter(_tagged__isnull=False)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*sort_fields(value))

@@ -197,5 +197,6 @@ LOGGING = {
 
 # CRM
 CUSTOMER_LIST_PAGE_SIZE = 25
-# A list never counts past this many rows: an exact COUNT(*) over a million rows costs more than the page.
-CUSTOMER_LIST_COUNT_CAP = env.int("CRM_LIST_COUNT_CAP", default=10_000)
+# A list never counts past this many rows: an exact COUNT(*) over a million rows costs more than the page,
+# and counting 10,000 filtered rows measured up to 0.3 s at a million customers (bench/customer_list.py).
+CUSTOMER_LIST_COUNT_CAP = env.int("CRM_LIST_COUNT_CAP", default=1_000)

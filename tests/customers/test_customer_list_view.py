@@ -80,7 +80,7 @@ def test_row_shows_owner_tags_and_location(client, manager, book):
 
     assert "Tom Mate" in rows and "Rita Rep" in rows and "Mona Manager" in rows
     assert ">VIP</span>" in rows
-    assert "Beijing, China" in rows
+    assert "Beijing<br>" in rows and ">China</span>" in rows
 
 
 def test_anonymous_user_is_redirected_to_login(client, book):
@@ -214,6 +214,27 @@ def test_tag_filter_shows_tagged_customers_in_scope(client, manager, book):
     response = client.get(URL, {"tag": book["vip"].pk})
 
     assert listed_names(response) == ["Acme Logistics Ltd", "Cobalt Mining"]
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "-updated"])
+def test_common_tag_checked_row_by_row_lists_the_same_customers(client, manager, book, monkeypatch, sort):
+    # given: a tag counted as common, so the list checks each customer's tag instead of sorting the tagged
+    client.force_login(manager)
+    rare = listed_names(client.get(URL, {"tag": book["vip"].pk, "sort": sort}))
+    monkeypatch.setattr("customers.filters.COMMON_TAG", 1)
+    # when
+    common = listed_names(client.get(URL, {"tag": book["vip"].pk, "sort": sort}))
+    # then
+    assert common == rare and sorted(common) == ["Acme Logistics Ltd", "Cobalt Mining"]
+
+
+def test_selected_filters_stay_selected(client, manager, book):
+    client.force_login(manager)
+
+    html = client.get(URL, {"country": "CN", "tier": "A"}).content.decode()
+
+    assert '<option value="CN" selected>' in html and '<option value="A" selected>' in html
+    assert html.count(" selected>") == 2
 
 
 def test_country_filter_shows_that_country_in_scope(client, manager, book):
