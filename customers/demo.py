@@ -105,7 +105,7 @@ def ensure_demo_users() -> dict[str, list]:
     by_role: dict[str, list] = {SALES_REP: [], SALES_MANAGER: [], ADMINISTRATOR: []}
     teams: dict[str, Team] = {}
     users = {}
-    for username, first, last, role, team in DEMO_USERS:
+    for username, first, last, role, _team in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com",

@@ -1,7 +1,6 @@
 """AirPassengers (Box & Jenkins series G): the airline model and automatic order selection."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from analytics.algorithms import fit_forecast
