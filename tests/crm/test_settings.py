@@ -57,6 +57,7 @@ def test_defaults_are_sqlite_under_var_and_in_process_tasks():
 
 
 def test_mysql_url_uses_utf8mb4_strict_mode_and_a_broker_turns_off_eager_tasks():
+    pytest.importorskip("MySQLdb", reason="mysqlclient is not installed (MySQL client headers missing)")
     result = run_python(PRINT_SETTINGS, DJANGO_SETTINGS_MODULE="crm.settings.local",
                         DATABASE_URL="mysql://crm:secret@db.example.com:3306/crm",
                         CELERY_BROKER_URL="redis://cache.example.com:6379/0")
