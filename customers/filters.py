@@ -85,6 +85,8 @@ class CustomerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._counting = False
+        self._common_tags: dict[str, bool] = {}
         self.filters["country"].extra["choices"] = country_choices()
         self.filters["tag"].extra["choices"] = [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")]
         if self.request is None or role_of(self.request.user) is Role.REP:
@@ -99,14 +101,30 @@ class CustomerFilter(django_filters.FilterSet):
 
     def with_tag(self, queryset, name, value):
         tagged = Customer.tags.through.objects.filter(tag_id=value)
-        if tagged[:COMMON_TAG].count() < COMMON_TAG:
-            # A rare tag: read its few customers from the (tag_id) index and sort them.
+        if self._counting or not self._is_common_tag(value, tagged):
+            # Read the tag's customers from the (tag_id) index: cheap to count, and cheap to sort when few.
             return queryset.filter(pk__in=tagged.values("customer_id"))
         # A common tag: sorting its tens of thousands of customers would cost more than walking the sort
         # index and checking each customer's tag, which finds a page within a few hundred rows. A scalar
         # subquery keeps the database from turning this back into the semi-join above.
         probe = Subquery(tagged.filter(customer_id=OuterRef("pk")).values("tag_id")[:1])
         return queryset.annotate(_tagged=probe).filter(_tagged__isnull=False)
+
+    def _is_common_tag(self, tag_id, tagged) -> bool:
+        if tag_id not in self._common_tags:
+            self._common_tags[tag_id] = tagged[:COMMON_TAG].count() >= COMMON_TAG
+        return self._common_tags[tag_id]
+
+    @property
+    def count_qs(self):
+        """The same rows as `qs`, in the form that is cheapest to count (for the list's capped count)."""
+        if not self.is_bound or not self.is_valid():
+            return self.qs
+        self._counting = True
+        try:
+            return self.filter_queryset(self.queryset.all())
+        finally:
+            self._counting = False
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*sort_fields(value))

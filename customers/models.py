@@ -130,6 +130,10 @@ class Customer(TimeStampedModel):
             models.Index(fields=["name"], name="customer_name_idx"),
             models.Index(fields=["owner", "name"], name="customer_owner_name_idx"),
             models.Index(fields=["owner", "updated_at"], name="customer_owner_updated_idx"),
+            # A rep's list is always filtered by owner: their tier, stage and country filters get their own.
+            models.Index(fields=["owner", "tier", "name"], name="customer_owner_tier_name_idx"),
+            models.Index(fields=["owner", "lifecycle_stage", "name"], name="customer_owner_stage_name_idx"),
+            models.Index(fields=["owner", "country", "name"], name="customer_owner_country_idx"),
             models.Index(fields=["tier", "name"], name="customer_tier_name_idx"),
             models.Index(fields=["lifecycle_stage", "name"], name="customer_stage_name_idx"),
             models.Index(fields=["country", "name"], name="customer_country_name_idx"),

@@ -37,7 +37,7 @@ class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
         return selectors.customer_list_for(user=self.request.user)
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
+        paginator = self.get_paginator(queryset, page_size, count_queryset=self.filterset.count_qs)
         page = paginator.get_page(self.request.GET.get("page"))  # out-of-range pages show the last one
         return paginator, page, page.object_list, page.has_other_pages()
 
