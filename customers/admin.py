@@ -5,7 +5,6 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from crm.pagination import CappedPaginator
 from customers.models import Contact, Customer, Interaction, Relationship, Tag, Team
 from customers.roles import Role, role_of
 from customers.selectors import customer_scope, owners_for
@@ -13,12 +12,18 @@ from customers.services import customer_normalize
 
 
 class ScopedAdminMixin:
-    """Limits an admin to the records reachable through customers the user may see."""
+    """Limits an admin to the records reachable through customers the user may see.
+
+    Related objects in the list are prefetched (`list_prefetch_related`), never joined: with a JOIN, MySQL
+    starts from the small users table and sorts a million customers before showing the first 50.
+    """
 
     customer_path = "customer"  # how this model reaches a Customer ("" for Customer itself)
+    list_select_related = ()  # an empty tuple, so the changelist does not add select_related() by itself
+    list_prefetch_related: tuple[str, ...] = ()
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = super().get_queryset(request).prefetch_related(*self.list_prefetch_related)
         if role_of(request.user) is Role.ADMINISTRATOR:
             return queryset
         scope = customer_scope(user=request.user)
@@ -50,14 +55,14 @@ class CustomerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     # Prefix and exact searches use the indexes; a leading-wildcard search would read every row.
     search_fields = ["^name", "=email", "^phone_digits"]
     search_help_text = _("Name starts with, exact email, or phone digits start with.")
-    list_select_related = ["owner"]
+    list_prefetch_related = ("owner",)
     # A plain select, not an autocomplete: its choices come from owners_for() (the user's scope), where
     # the user admin's autocomplete would need auth.view_user and would list every user.
     filter_horizontal = ["tags"]
     readonly_fields = ["score", "created_at", "updated_at"]
     inlines = [ContactInline]
     ordering = ["name", "id"]
-    paginator = CappedPaginator
+    # Admin counts exactly (its pages print the total as a plain number), once rather than twice.
     show_full_result_count = False
     list_per_page = 50
 
@@ -84,8 +89,9 @@ class ContactAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "customer", "role", "email", "phone", "is_primary"]
     list_filter = ["is_primary"]
     search_fields = ["^name", "=email"]
-    list_select_related = ["customer"]
+    list_prefetch_related = ("customer",)
     autocomplete_fields = ["customer"]
+    ordering = ["-id"]  # newest first, along the primary key
     show_full_result_count = False
 
 
@@ -94,11 +100,11 @@ class InteractionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "customer", "channel", "direction", "occurred_at", "outcome", "user"]
     list_filter = ["channel", "direction", "outcome"]
     search_fields = ["^subject"]
-    list_select_related = ["customer", "user"]
+    list_prefetch_related = ("customer", "user")
     autocomplete_fields = ["customer"]
-    date_hierarchy = "occurred_at"
-    ordering = ["-occurred_at"]
-    paginator = CappedPaginator
+    # Newest entries first along the primary key: sorting millions of rows by date, or listing their
+    # years for a date hierarchy, would read the whole table on every visit.
+    ordering = ["-id"]
     show_full_result_count = False
 
 
@@ -108,7 +114,8 @@ class RelationshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["from_customer", "kind", "to_customer", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["^from_customer__name", "^to_customer__name"]
-    list_select_related = ["from_customer", "to_customer"]
+    list_prefetch_related = ("from_customer", "to_customer")
+    ordering = ["-id"]
     autocomplete_fields = ["from_customer", "to_customer"]
     show_full_result_count = False
 
