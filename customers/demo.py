@@ -103,9 +103,8 @@ def ensure_demo_users() -> dict[str, list]:
     """Create the demo users, their groups and the two teams (idempotent). Returns users by role."""
     User = get_user_model()
     by_role: dict[str, list] = {SALES_REP: [], SALES_MANAGER: [], ADMINISTRATOR: []}
-    teams: dict[str, Team] = {}
-    users = {}
-    for username, first, last, role, _team in DEMO_USERS:
+    teams: dict[str, Team] = {}  # DEMO_USERS names each team's manager before its reps
+    for username, first, last, role, team_name in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com",
@@ -116,14 +115,10 @@ def ensure_demo_users() -> dict[str, list]:
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
         by_role[role].append(user)
-        users[username] = user
-    for username, _first, _last, role, team_name in DEMO_USERS:
         if role == SALES_MANAGER:
-            teams[team_name], _ = Team.objects.get_or_create(name=f"{team_name} team",
-                                                             defaults={"manager": users[username]})
-    for username, _first, _last, role, team_name in DEMO_USERS:
-        if role == SALES_REP:
-            teams[team_name].members.add(users[username])
+            teams[team_name], _ = Team.objects.get_or_create(name=f"{team_name} team", defaults={"manager": user})
+        elif role == SALES_REP:
+            teams[team_name].members.add(user)
     return by_role
 
 

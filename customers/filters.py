@@ -54,11 +54,8 @@ def sort_fields(value: str) -> list[str]:
     return [f"-{field}" if descending else field for field in SORTS[key]]
 
 
-def _select(**attrs):
-    return forms.Select(attrs={"class": "form-select", **attrs})
-
-
 class CustomerFilter(django_filters.FilterSet):
+    # The selects are written by the `filter_select` template tag; only the search box uses its widget.
     q = django_filters.CharFilter(
         method="search", label=_("Search"),
         widget=forms.TextInput(attrs={"placeholder": _("Name, email or phone"), "type": "search",
@@ -66,16 +63,13 @@ class CustomerFilter(django_filters.FilterSet):
     )
     # Owner and tag choices are read once and validated against that list: a ModelChoiceFilter would query
     # again to check the submitted id.
-    owner = django_filters.ChoiceFilter(field_name="owner_id", label=_("Owner"), empty_label=_("Any owner"),
-                                        widget=_select())
-    tier = django_filters.ChoiceFilter(choices=Customer.Tier.choices, label=_("Tier"), empty_label=_("Any tier"),
-                                       widget=_select())
+    owner = django_filters.ChoiceFilter(field_name="owner_id", label=_("Owner"), empty_label=_("Any owner"))
+    tier = django_filters.ChoiceFilter(choices=Customer.Tier.choices, label=_("Tier"), empty_label=_("Any tier"))
     lifecycle_stage = django_filters.ChoiceFilter(
-        choices=Customer.Stage.choices, label=_("Stage"), empty_label=_("Any stage"), widget=_select()
+        choices=Customer.Stage.choices, label=_("Stage"), empty_label=_("Any stage")
     )
-    tag = django_filters.ChoiceFilter(method="with_tag", label=_("Tag"), empty_label=_("Any tag"),
-                                      widget=_select())
-    country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("Any country"), widget=_select())
+    tag = django_filters.ChoiceFilter(method="with_tag", label=_("Tag"), empty_label=_("Any tag"))
+    country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("Any country"))
     sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="sort_by", label=_("Sort by"),
                                        empty_label=None, widget=forms.HiddenInput)
 

@@ -3,6 +3,7 @@ outside the user's reach answers 404 whichever page, export, form choice or admi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,16 @@ def customer_scope(*, user: AbstractBaseUser) -> QuerySet[Customer]:
     owner_ids = visible_owner_ids(user)
     customers = Customer.objects.all()
     return customers if owner_ids is None else customers.filter(owner_id__in=owner_ids)
+
+
+def customer_visibility(*, user: AbstractBaseUser) -> Callable[[Customer], bool]:
+    """A test of whether `user` may reach an already loaded customer, answered from its owner without a query
+    (the same rule as `customer_scope`)."""
+    owner_ids = visible_owner_ids(user)
+    if owner_ids is None:
+        return lambda customer: True
+    reachable = set(owner_ids)
+    return lambda customer: customer.owner_id in reachable
 
 
 def customer_get_for(*, user: AbstractBaseUser, pk: int) -> Customer:
@@ -157,8 +168,7 @@ def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> lis
     A related customer outside the user's scope is shown by name only (no link), never hidden silently: the
     relationship is a fact about this customer.
     """
-    owner_ids = visible_owner_ids(user)
-    visible = None if owner_ids is None else set(owner_ids)
+    can_see = customer_visibility(user=user)
     relationships = Relationship.objects.filter(Q(from_customer=customer) | Q(to_customer=customer)).select_related(
         "from_customer", "to_customer"
     )
@@ -168,7 +178,7 @@ def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> lis
         rows.append({"relationship": rel, "other": rel.to_customer if outgoing else rel.from_customer,
                      "outgoing": outgoing})
     for row in rows:
-        row["other_visible"] = visible is None or row["other"].owner_id in visible
+        row["other_visible"] = can_see(row["other"])
     return sorted(rows, key=lambda r: (r["relationship"].kind, r["other"].name))
 
 

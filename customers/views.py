@@ -1,7 +1,6 @@
 """Customer pages. Views check permissions, bind forms and call one selector or service; every object
 lookup goes through a scoped selector, so another owner's record answers 404."""
 import csv
-import re
 from copy import copy
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from customers import selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, InteractionForm, RelationshipForm
 from customers.models import Customer
+from customers.validators import looks_like_phone
 
 
 class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
@@ -53,14 +53,11 @@ class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
         return context
 
 
-_PHONE_LIKE = re.compile(r"^\+?[0-9 ()./-]+$")
-
-
 def _csv_safe(value) -> str:
     """Neutralise spreadsheet formulas in exported cells (CSV injection); a phone number such as
     "+44 20 7946 0001" holds no formula and stays as it is."""
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PHONE_LIKE.match(text):
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not looks_like_phone(text):
         return "'" + text
     return text
 
@@ -177,10 +174,9 @@ class CustomerCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         except services.DuplicateCustomerError as exc:
             form.add_error(None, exc)
             form.show_duplicate_confirmation()
-            visible = set(selectors.customer_scope(user=self.request.user).filter(
-                pk__in=[d.pk for d in exc.duplicates]).values_list("pk", flat=True))
+            can_see = selectors.customer_visibility(user=self.request.user)
             return self.render_to_response(self.get_context_data(
-                form=form, duplicates=[(d, d.pk in visible) for d in exc.duplicates]))
+                form=form, duplicates=[(d, can_see(d)) for d in exc.duplicates]))
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
