@@ -5,36 +5,30 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from customers.models import Contact, Customer, Interaction, Relationship, Tag, Team
-from customers.roles import Role, role_of
+from accounts import reach
+from customers.models import Contact, Customer, Interaction, Relationship, Tag
 from customers.selectors import customer_scope, owners_for
 from customers.services import customer_normalize
 
 
 class ScopedAdminMixin:
-    """Limits an admin to the records reachable through customers the user may see.
+    """Limits an admin to the records the user reaches, by the model's owner path: the pages' own scope.
 
     Related objects in the list are prefetched (`list_prefetch_related`), never joined: with a JOIN, MySQL
     starts from the small users table and sorts a million customers before showing the first 50.
     """
 
-    customer_path = "customer"  # how this model reaches a Customer ("" for Customer itself)
     list_select_related = ()  # an empty tuple, so the changelist does not add select_related() by itself
     list_prefetch_related: tuple[str, ...] = ()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related(*self.list_prefetch_related)
-        if role_of(request.user) is Role.ADMINISTRATOR:
-            return queryset
-        scope = customer_scope(user=request.user)
-        return queryset.filter(pk__in=scope) if not self.customer_path else queryset.filter(
-            **{f"{self.customer_path}__in": scope}
-        )
+        return reach.scope(queryset, user=request.user, write=True)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # The choices and what a posted id is validated against: never a record outside the scope.
         if db_field.related_model is Customer:
-            kwargs["queryset"] = customer_scope(user=request.user)
+            kwargs["queryset"] = customer_scope(user=request.user, write=True)
         elif db_field.name in ("owner", "user"):
             kwargs["queryset"] = owners_for(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -48,7 +42,6 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    customer_path = ""
     list_display = ["name", "kind", "email", "phone", "city", "country", "tier", "lifecycle_stage", "owner",
                     "updated_at"]
     list_filter = ["tier", "lifecycle_stage", "kind", "industry", "source", "tags"]
@@ -110,7 +103,6 @@ class InteractionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Relationship)
 class RelationshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    customer_path = "from_customer"
     list_display = ["from_customer", "kind", "to_customer", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["^from_customer__name", "^to_customer__name"]
@@ -124,12 +116,3 @@ class RelationshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "manager"]
-    search_fields = ["name", "manager__username"]
-    list_select_related = ["manager"]
-    autocomplete_fields = ["manager"]
-    filter_horizontal = ["members"]

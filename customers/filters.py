@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from customers.models import Customer, Tag
-from customers.roles import Role, role_of
+from accounts.reach import owner_ids
 from customers.selectors import customer_search, owners_for
 
 
@@ -83,7 +83,7 @@ class CustomerFilter(django_filters.FilterSet):
         self._common_tags: dict[str, bool] = {}
         self.filters["country"].extra["choices"] = country_choices()
         self.filters["tag"].extra["choices"] = [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")]
-        if self.request is None or role_of(self.request.user) is Role.REP:
+        if self.request is None or owner_ids(self.request.user, domain="customers") == [self.request.user.pk]:
             del self.filters["owner"]  # a rep's list holds only their own customers
         else:
             self.filters["owner"].extra["choices"] = [

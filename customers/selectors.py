@@ -12,9 +12,9 @@ from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.shortcuts import get_object_or_404
 
+from accounts import reach
 from customers import lookups  # noqa: F401  (registers the word_prefix lookup)
 from customers.models import Contact, Customer, Interaction, Relationship
-from customers.roles import visible_owner_ids
 from customers.validators import phone_digits
 
 if TYPE_CHECKING:
@@ -35,53 +35,44 @@ _LATIN_TEXT = re.compile(r"[0-9A-Za-z\u00C0-\u024F\s'&.,()/-]+")
 
 # Scoping ---------------------------------------------------------------------------------------------------------
 
-def customer_scope(*, user: AbstractBaseUser) -> QuerySet[Customer]:
-    """The customers `user` may see and change: own (rep), the team's (manager), all (administrator)."""
-    owner_ids = visible_owner_ids(user)
-    customers = Customer.objects.all()
-    return customers if owner_ids is None else customers.filter(owner_id__in=owner_ids)
+def customer_scope(*, user: AbstractBaseUser, write: bool = False) -> QuerySet[Customer]:
+    """The customers `user` may read (or change, with write=True): own, the teams', or all."""
+    return reach.scope(Customer, user=user, write=write)
 
 
 def customer_visibility(*, user: AbstractBaseUser) -> Callable[[Customer], bool]:
-    """A test of whether `user` may reach an already loaded customer, answered from its owner without a query
+    """A test of whether `user` may read an already loaded customer, answered from its owner without a query
     (the same rule as `customer_scope`)."""
-    owner_ids = visible_owner_ids(user)
-    if owner_ids is None:
-        return lambda customer: True
-    reachable = set(owner_ids)
-    return lambda customer: customer.owner_id in reachable
+    return lambda customer: reach.can_reach(customer, user=user)
 
 
-def customer_get_for(*, user: AbstractBaseUser, pk: int) -> Customer:
-    """One customer within the user's scope, owner preloaded; Http404 otherwise."""
-    return get_object_or_404(customer_scope(user=user).select_related("owner"), pk=pk)
+def customer_get_for(*, user: AbstractBaseUser, pk: int, write: bool = False) -> Customer:
+    """One customer within the user's reach, owner preloaded; Http404 otherwise."""
+    return reach.get_for(customer_scope(user=user, write=write).select_related("owner"), user=user, pk=pk)
 
 
 def owners_for(*, user: AbstractBaseUser) -> QuerySet:
     """Active users `user` may assign customers to (and filter the list by)."""
-    owner_ids = visible_owner_ids(user)
+    owner_ids = reach.owner_ids(user, domain="customers", write=True)
     users = User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
     return users if owner_ids is None else users.filter(pk__in=owner_ids)
 
 
-def contact_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int) -> Contact:
-    return get_object_or_404(Contact.objects.filter(customer__in=customer_scope(user=user)), customer=customer, pk=pk)
+def contact_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int, write: bool = False) -> Contact:
+    return reach.get_for(Contact, user=user, write=write, customer=customer, pk=pk)
 
 
-def interaction_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int) -> Interaction:
-    return get_object_or_404(
-        Interaction.objects.filter(customer__in=customer_scope(user=user)), customer=customer, pk=pk
-    )
+def interaction_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int, write: bool = False
+                        ) -> Interaction:
+    return reach.get_for(Interaction, user=user, write=write, customer=customer, pk=pk)
 
 
-def relationship_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int) -> Relationship:
-    """A relationship of `customer` (either side) that the user may change: they must reach both customers."""
-    scope = customer_scope(user=user)
-    return get_object_or_404(
-        Relationship.objects.filter(from_customer__in=scope, to_customer__in=scope).filter(
-            Q(from_customer=customer) | Q(to_customer=customer)
-        ),
-        pk=pk,
+def relationship_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int, write: bool = False
+                         ) -> Relationship:
+    """A relationship of `customer` (either side) that the user reaches: they must reach both customers."""
+    return reach.get_for(
+        Relationship.objects.filter(Q(from_customer=customer) | Q(to_customer=customer)),
+        user=user, write=write, pk=pk,
     )
 
 

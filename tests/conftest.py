@@ -1,5 +1,4 @@
 """Shared fixtures: one user per role, in two teams, and a customer owned by each."""
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,10 @@ REPO = Path(__file__).resolve().parent.parent
 def django_db_setup(django_db_setup, django_db_blocker):
     """The role groups come from a data migration; a reused test database that a transactional test emptied
     would lack them, so make sure they are there (the migration's own function, idempotent)."""
-    from django.contrib.auth.models import Group, Permission
+    from accounts.roles import sync_roles
 
-    set_up_groups = import_module("customers.migrations.0003_roles").set_up_groups
     with django_db_blocker.unblock():
-        set_up_groups(Group, Permission)
+        sync_roles()
 
 
 @pytest.fixture

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served from our own static files, no CDN
+    "accounts",
+    "records",
     "customers",
     "analytics",
 ]
@@ -98,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "customers.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },

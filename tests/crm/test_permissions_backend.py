@@ -21,7 +21,7 @@ def test_permissions_match_model_backend_for_group_and_user_permissions(factory)
     # when / then
     expected = ModelBackend().get_all_permissions(fresh(user))
     assert OneQueryPermissionsBackend().get_all_permissions(fresh(user)) == expected
-    assert "customers.view_team" in expected
+    assert "accounts.view_team" in expected
 
 
 def test_permissions_are_read_in_one_query(django_assert_num_queries):

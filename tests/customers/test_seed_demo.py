@@ -7,8 +7,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from customers.demo import DEMO_PASSWORD
-from customers.models import Contact, Customer, Interaction, Team
-from customers.roles import SALES_MANAGER, SALES_REP
+from accounts.models import Team
+from customers.models import Contact, Customer, Interaction
+from accounts.roles import SALES_MANAGER, SALES_REP
 
 pytestmark = pytest.mark.django_db
 

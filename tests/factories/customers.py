@@ -4,8 +4,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from customers.models import Contact, Customer, Interaction, Relationship, Tag, Team
-from customers.roles import ADMINISTRATOR, SALES_MANAGER, SALES_REP
+from accounts.models import Team
+from customers.models import Contact, Customer, Interaction, Relationship, Tag
+from accounts.roles import ADMINISTRATOR, SALES_MANAGER, SALES_REP
 from customers.validators import phone_digits
 
 PASSWORD = "correct-horse-battery-staple"

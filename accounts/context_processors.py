@@ -1,7 +1,7 @@
 """Template context every page needs for the navigation bar."""
 from django.http import HttpRequest
 
-from customers.roles import role_of
+from accounts.roles import role_of
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from accounts.models import Team
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "manager"]
+    search_fields = ["name", "manager__username"]
+    list_select_related = ["manager"]
+    autocomplete_fields = ["manager"]
+    filter_horizontal = ["members"]
