@@ -13,8 +13,9 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from customers.models import Contact, Customer, Interaction, Relationship, Tag, Team
-from customers.roles import ADMINISTRATOR, SALES_MANAGER, SALES_REP
+from accounts.models import Team
+from customers.models import Contact, Customer, Interaction, Relationship, Tag
+from accounts.roles import ADMINISTRATOR, SALES_MANAGER, SALES_REP
 from customers.validators import phone_digits
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -128,8 +129,11 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
     quote = connection.ops.quote_name
+    values = ["%s"] * len(columns)
+    if any(f.name == "version" for f in model._meta.concrete_fields):
+        columns, values = [*columns, "version"], [*values, "1"]  # new rows start at version 1
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+        quote(model._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(values)
     )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 2000):

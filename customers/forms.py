@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Customer, Interaction, Relationship, Tag
 from customers.selectors import customer_scope, owners_for
+from records.forms import VersionedFormMixin
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -14,7 +15,7 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(VersionedFormMixin, forms.ModelForm):
     owner = OwnerChoiceField(queryset=None, label=_("Owner"))
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Tags")
@@ -56,7 +57,7 @@ class CustomerForm(forms.ModelForm):
         self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "role", "email", "phone", "is_primary"]
@@ -106,7 +107,7 @@ class CustomerChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class RelationshipForm(forms.ModelForm):
+class RelationshipForm(VersionedFormMixin, forms.ModelForm):
     to_customer = CustomerChoiceField(
         queryset=None, label=_("Related customer"),
         error_messages={"invalid_choice": _("Select a customer from the suggestions; that one is not available.")},
@@ -118,7 +119,7 @@ class RelationshipForm(forms.ModelForm):
 
     def __init__(self, *args, user, customer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_customer"].queryset = customer_scope(user=user).exclude(pk=customer.pk)
+        self.fields["to_customer"].queryset = customer_scope(user=user, write=True).exclude(pk=customer.pk)
         if self.instance.pk:
             del self.fields["to_customer"]  # the two customers of a relationship do not change
         self.helper = FormHelper()

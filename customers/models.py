@@ -7,28 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from crm.db import TimeStampedModel
+from crm.db import OwnedRecord, TimeStampedModel
 from customers.validators import validate_phone
-
-
-class Team(TimeStampedModel):
-    """A sales team: its manager sees and changes the customers of every member."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="managed_teams", verbose_name=_("manager")
-    )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="teams", blank=True, verbose_name=_("members")
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Tag(TimeStampedModel):
@@ -43,8 +23,11 @@ class Tag(TimeStampedModel):
         return self.name
 
 
-class Customer(TimeStampedModel):
+class Customer(OwnedRecord):
     """A person or a company we sell to, owned by one user."""
+
+    owner_path = "owner"
+    reach_domain = "customers"
 
     class Kind(models.TextChoices):
         PERSON = "person", _("Person")
@@ -113,7 +96,7 @@ class Customer(TimeStampedModel):
     tags = models.ManyToManyField(Tag, related_name="customers", blank=True, verbose_name=_("tags"))
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["phone_digits", "updated_at"], m2m_fields=[tags])
+    history = HistoricalRecords(excluded_fields=["phone_digits", "updated_at", "deletion"], m2m_fields=[tags])
 
     class Meta:
         ordering = ["name", "id"]
@@ -123,21 +106,24 @@ class Customer(TimeStampedModel):
         permissions = [
             ("access_all_customers", _("Can reach every customer")),
             ("access_team_customers", _("Can reach the customers of the teams they manage")),
+            ("read_all_customers", _("Can read every customer (and change only their own)")),
         ]
         # Each filter the list offers, paired with the default sort, so a filtered first page reads
         # 25 index entries instead of sorting every match (see bench/customer_list.py).
+        # `deletion` (IS NULL on every list: the recycle bin hides its rows) sits just before the sort column,
+        # so the filter still reads one index range in sort order, and the capped count stays index-only.
         indexes = [
-            models.Index(fields=["name"], name="customer_name_idx"),
-            models.Index(fields=["owner", "name"], name="customer_owner_name_idx"),
-            models.Index(fields=["owner", "updated_at"], name="customer_owner_updated_idx"),
+            models.Index(fields=["deletion", "name"], name="customer_live_name_idx"),
+            models.Index(fields=["owner", "deletion", "name"], name="customer_owner_live_name_idx"),
+            models.Index(fields=["owner", "deletion", "updated_at"], name="customer_owner_live_upd_idx"),
             # A rep's list is always filtered by owner: their tier, stage and country filters get their own.
-            models.Index(fields=["owner", "tier", "name"], name="customer_owner_tier_name_idx"),
-            models.Index(fields=["owner", "lifecycle_stage", "name"], name="customer_owner_stage_name_idx"),
-            models.Index(fields=["owner", "country", "name"], name="customer_owner_country_idx"),
-            models.Index(fields=["tier", "name"], name="customer_tier_name_idx"),
-            models.Index(fields=["lifecycle_stage", "name"], name="customer_stage_name_idx"),
-            models.Index(fields=["country", "name"], name="customer_country_name_idx"),
-            models.Index(fields=["updated_at"], name="customer_updated_idx"),
+            models.Index(fields=["owner", "tier", "deletion", "name"], name="customer_owner_tier_live_idx"),
+            models.Index(fields=["owner", "lifecycle_stage", "deletion", "name"], name="customer_owner_stage_live_idx"),
+            models.Index(fields=["owner", "country", "deletion", "name"], name="customer_owner_country_lv_idx"),
+            models.Index(fields=["tier", "deletion", "name"], name="customer_tier_live_idx"),
+            models.Index(fields=["lifecycle_stage", "deletion", "name"], name="customer_stage_live_idx"),
+            models.Index(fields=["country", "deletion", "name"], name="customer_country_live_idx"),
+            models.Index(fields=["deletion", "updated_at"], name="customer_live_updated_idx"),
             models.Index(fields=["email"], name="customer_email_idx"),
             models.Index(fields=["phone_digits"], name="customer_phone_idx"),
         ]
@@ -154,8 +140,11 @@ class Customer(TimeStampedModel):
         return reverse("customers:customer-detail", kwargs={"pk": self.pk})
 
 
-class Contact(TimeStampedModel):
+class Contact(OwnedRecord):
     """A person at a company customer."""
+
+    owner_path = "customer__owner"
+    reach_domain = "customers"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer"))
     name = models.CharField(_("name"), max_length=200)
@@ -163,6 +152,8 @@ class Contact(TimeStampedModel):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion"])
 
     class Meta:
         ordering = ["-is_primary", "name", "id"]
@@ -173,8 +164,11 @@ class Contact(TimeStampedModel):
         return self.name
 
 
-class Interaction(TimeStampedModel):
+class Interaction(OwnedRecord):
     """One entry in the communication log with a customer."""
+
+    owner_path = "customer__owner"
+    reach_domain = "customers"
 
     class Channel(models.TextChoices):
         CALL = "call", _("Call")
@@ -208,18 +202,24 @@ class Interaction(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions", verbose_name=_("logged by")
     )
 
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion"])
+
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
-        indexes = [models.Index(fields=["customer", "-occurred_at"], name="interaction_timeline_idx")]
+        indexes = [models.Index(fields=["customer", "deletion", "-occurred_at"], name="interaction_live_timeline_idx")]
 
     def __str__(self) -> str:
         return self.subject
 
 
-class Relationship(TimeStampedModel):
+class Relationship(OwnedRecord):
     """How one customer relates to another (read from `from_customer`: "X is a partner of Y")."""
+
+    # Reached when both customers are: neither owner alone may change a fact about the other's customer.
+    owner_path = ("from_customer__owner", "to_customer__owner")
+    reach_domain = "customers"
 
     class Kind(models.TextChoices):
         FRIEND = "friend", _("Friend")
@@ -242,6 +242,8 @@ class Relationship(TimeStampedModel):
     kind = models.CharField(_("relationship"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.GOOD)
     notes = models.CharField(_("notes"), max_length=255, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion"])
 
     class Meta:
         ordering = ["kind", "id"]

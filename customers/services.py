@@ -1,5 +1,9 @@
-"""Every write to customers and what hangs off them. Each service validates (full_clean), runs in one
-transaction, records who made the change in the history, and raises ValidationError for broken rules."""
+"""Every write to customers and what hangs off them, from the pages, the admin, imports and tasks alike.
+
+Each service checks that the acting user reaches what it is given (PermissionDenied otherwise), validates
+(full_clean), runs in one transaction, claims the row's next version (StaleVersionError when the caller's copy
+is out of date), records who made the change in the history, and raises ValidationError for broken rules.
+Deleting moves a record and what hangs on it to the recycle bin (records.services)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,11 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts import reach
 from customers.models import Contact, Customer, Interaction, Relationship, Tag
 from customers.selectors import customer_duplicates, customer_scope, owners_for
 from customers.validators import phone_digits
+from records.audit import audit_record
+from records.models import AuditEntry, Deletion
+from records.services import deletion_create
+from records.versioning import version_claim
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -68,26 +78,42 @@ def customer_create(
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, by: AbstractBaseUser, tags: Iterable[Tag] | None = None,
-                    **fields: Any) -> Customer:
-    """Change a customer's fields (and tags when given); a new owner must be one `by` may assign to."""
-    owner_before = customer.owner_id
+def customer_update(*, customer: Customer, by: AbstractBaseUser, expected_version: int | None = None,
+                    tags: Iterable[Tag] | None = None, **fields: Any) -> Customer:
+    """Change a customer's fields (and tags when given), as `by` who must reach it; a new owner must be one `by`
+    may assign to. `expected_version` is the version the caller read (StaleVersionError when it moved on)."""
+    reach.check(customer, user=by)
+    current = version_claim(customer, expected=expected_version)
     _apply(customer, fields)
-    if customer.owner_id != owner_before:
+    if customer.owner_id != current.owner_id:
         _check_owner(owner=customer.owner, by=by)
     customer.full_clean()
     customer._history_user = by
     customer.save()
     if tags is not None and set(customer.tags.all()) != set(tags):
         customer.tags.set(tags)
+    if customer.owner_id != current.owner_id:
+        audit_record(action=AuditEntry.Action.OWNER_CHANGE, actor=by, obj=customer,
+                     detail={"from": current.owner_id, "to": customer.owner_id})
     return customer
 
 
-@transaction.atomic
-def customer_delete(*, customer: Customer, by: AbstractBaseUser) -> None:
-    """Delete a customer with its contacts, interactions and relationships; the history keeps a record."""
-    customer._history_user = by
-    customer.delete()
+def customer_delete(*, customer: Customer, by: AbstractBaseUser | None) -> Deletion:
+    """Move a customer to the recycle bin with its contacts, interactions and the relationships `by` reaches.
+
+    A relationship to a customer `by` does not reach stays where its other owner sees it (on their customer's
+    page, naming this one as in the recycle bin) until the purge; `by` never removes what another owner sees.
+    """
+    if by is not None:
+        reach.check(customer, user=by)
+    relationships = Relationship.objects.filter(Q(from_customer=customer) | Q(to_customer=customer))
+    if by is not None:
+        relationships = relationships.filter(pk__in=reach.scope(Relationship, user=by, write=True).values("pk"))
+    return deletion_create(root=customer, by=by, related=[
+        Contact.objects.filter(customer=customer),
+        Interaction.objects.filter(customer=customer),
+        relationships,
+    ])
 
 
 def _contact_save(contact: Contact) -> Contact:
@@ -104,41 +130,55 @@ def _contact_save(contact: Contact) -> Contact:
 
 @transaction.atomic
 def contact_create(*, customer: Customer, by: AbstractBaseUser, **fields: Any) -> Contact:
-    """Add a contact; a new primary contact replaces the previous one."""
-    return _contact_save(Contact(customer=customer, **fields))
-
-
-@transaction.atomic
-def contact_update(*, contact: Contact, by: AbstractBaseUser, **fields: Any) -> Contact:
-    """Change a contact; making it primary replaces the previous primary contact."""
-    for name, value in fields.items():
-        setattr(contact, name, value)
+    """Add a contact to a customer `by` reaches; a new primary contact replaces the previous one."""
+    reach.check(customer, user=by)
+    contact = Contact(customer=customer, **fields)
+    contact._history_user = by
     return _contact_save(contact)
 
 
 @transaction.atomic
-def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> None:
-    contact.delete()
+def contact_update(*, contact: Contact, by: AbstractBaseUser, expected_version: int | None = None,
+                   **fields: Any) -> Contact:
+    """Change a contact; making it primary replaces the previous primary contact. StaleVersionError when the
+    contact changed since `expected_version`."""
+    reach.check(contact, user=by)
+    current = version_claim(contact, expected=expected_version)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    if contact.customer_id != current.customer_id:
+        reach.check(contact.customer, user=by)  # moved to another customer: that one must be reachable too
+    contact._history_user = by
+    return _contact_save(contact)
+
+
+def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> Deletion:
+    """Move a contact to the recycle bin."""
+    reach.check(contact, user=by)
+    return deletion_create(root=contact, by=by)
 
 
 @transaction.atomic
 def interaction_log(*, customer: Customer, by: AbstractBaseUser, **fields: Any) -> Interaction:
-    """Record a call, email, meeting, chat, social contact or visit with a customer, logged by `by`."""
+    """Record a call, email, meeting, chat, social contact or visit with a customer `by` reaches."""
+    reach.check(customer, user=by)
     interaction = Interaction(customer=customer, user=by, **fields)
     interaction.full_clean()
+    interaction._history_user = by
     interaction.save()
     return interaction
 
 
-@transaction.atomic
-def interaction_delete(*, interaction: Interaction, by: AbstractBaseUser) -> None:
-    interaction.delete()
+def interaction_delete(*, interaction: Interaction, by: AbstractBaseUser) -> Deletion:
+    """Move an interaction to the recycle bin."""
+    reach.check(interaction, user=by)
+    return deletion_create(root=interaction, by=by)
 
 
 def _check_related(*, customer: Customer, other: Customer, by: AbstractBaseUser) -> None:
     if other.pk == customer.pk:
         raise ValidationError({"to_customer": _("A customer cannot be related to itself.")}, code="self")
-    if not customer_scope(user=by).filter(pk=other.pk).exists():
+    if not customer_scope(user=by, write=True).filter(pk=other.pk).exists():
         raise ValidationError({"to_customer": _("Select a customer you have access to.")}, code="not_visible")
 
 
@@ -146,23 +186,36 @@ def _check_related(*, customer: Customer, other: Customer, by: AbstractBaseUser)
 def relationship_create(*, customer: Customer, by: AbstractBaseUser, to_customer: Customer,
                         **fields: Any) -> Relationship:
     """Relate `customer` to another customer that `by` can reach. Raises ValidationError for a duplicate."""
+    reach.check(customer, user=by)
     _check_related(customer=customer, other=to_customer, by=by)
     relationship = Relationship(from_customer=customer, to_customer=to_customer, **fields)
     relationship.full_clean()
+    # The unique check above sees live rows only; the same relationship waiting in the recycle bin still holds
+    # the database's unique key.
+    if Relationship.all_objects.filter(from_customer=customer, to_customer=to_customer, kind=relationship.kind,
+                                       deletion__isnull=False).exists():
+        raise ValidationError(_("This relationship is in the recycle bin: restore it from there instead."),
+                              code="in_recycle_bin")
+    relationship._history_user = by
     relationship.save()
     return relationship
 
 
 @transaction.atomic
-def relationship_update(*, relationship: Relationship, by: AbstractBaseUser, **fields: Any) -> Relationship:
-    """Change a relationship's kind, status or notes (the two customers stay)."""
+def relationship_update(*, relationship: Relationship, by: AbstractBaseUser, expected_version: int | None = None,
+                        **fields: Any) -> Relationship:
+    """Change a relationship's kind, status or notes (the two customers stay); `by` must reach both customers."""
+    reach.check(relationship, user=by)
+    version_claim(relationship, expected=expected_version)
     for name, value in fields.items():
         setattr(relationship, name, value)
     relationship.full_clean()
+    relationship._history_user = by
     relationship.save()
     return relationship
 
 
-@transaction.atomic
-def relationship_delete(*, relationship: Relationship, by: AbstractBaseUser) -> None:
-    relationship.delete()
+def relationship_delete(*, relationship: Relationship, by: AbstractBaseUser) -> Deletion:
+    """Move a relationship to the recycle bin; `by` must reach both customers."""
+    reach.check(relationship, user=by)
+    return deletion_create(root=relationship, by=by)

@@ -23,6 +23,8 @@ from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, InteractionForm, RelationshipForm
 from customers.models import Customer
 from customers.validators import looks_like_phone
+from records.services import RETENTION_DAYS
+from records.versioning import StaleVersionError
 
 
 class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
@@ -168,6 +170,7 @@ class CustomerCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
+        data.pop("version", None)
         allow_duplicate = data.pop("confirm_duplicate")
         try:
             customer = services.customer_create(by=self.request.user, allow_duplicate=allow_duplicate, **data)
@@ -187,9 +190,12 @@ class CustomerCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 class CustomerObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """Loads the customer named in the URL through the user's scope (404 outside it)."""
 
+    # Pages under a customer change it or what hangs off it: they need the reach to change it.
+    write = True
+
     @cached_property
     def customer(self) -> Customer:
-        return selectors.customer_get_for(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.customer_get_for(user=self.request.user, pk=self.kwargs["pk"], write=self.write)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(customer=self.customer, **kwargs)
@@ -208,8 +214,13 @@ class CustomerUpdateView(CustomerObjectMixin, FormView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         data.pop("confirm_duplicate")
+        version = data.pop("version")
         try:
-            customer = services.customer_update(customer=copy(self.customer), by=self.request.user, **data)
+            customer = services.customer_update(customer=copy(self.customer), by=self.request.user,
+                                                expected_version=version, **data)
+        except StaleVersionError as exc:
+            form.show_conflict(exc)
+            return self.form_invalid(form)
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
@@ -221,10 +232,13 @@ class CustomerDeleteView(CustomerObjectMixin, TemplateView):
     permission_required = "customers.delete_customer"
     template_name = "customers/customer_confirm_delete.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(retention_days=RETENTION_DAYS, **kwargs)
+
     def post(self, request, *args, **kwargs):
         name = self.customer.name
         services.customer_delete(customer=self.customer, by=request.user)
-        messages.success(request, _("Customer “%(name)s” was deleted.") % {"name": name})
+        messages.success(request, _("Customer “%(name)s” was moved to the recycle bin.") % {"name": name})
         return redirect("customers:customer-list")
 
 
@@ -277,11 +291,24 @@ class ChildFormView(CustomerObjectMixin, FormView):
     def form_valid(self, form):
         try:
             self.save(form)
+        except StaleVersionError as exc:
+            form.show_conflict(exc)
+            return self.form_invalid(form)
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.customer)
+
+    def form_data(self, form) -> dict:
+        """The cleaned fields for a create service (the version only matters to updates)."""
+        data = dict(form.cleaned_data)
+        data.pop("version", None)
+        return data
+
+    def update_data(self, form) -> dict:
+        data = dict(form.cleaned_data)
+        return {"expected_version": data.pop("version", None), **data}
 
 
 class ContactCreateView(ChildFormView):
@@ -290,7 +317,7 @@ class ContactCreateView(ChildFormView):
     template_name = "customers/contact_form.html"
 
     def save(self, form):
-        contact = services.contact_create(customer=self.customer, by=self.request.user, **form.cleaned_data)
+        contact = services.contact_create(customer=self.customer, by=self.request.user, **self.form_data(form))
         self.success_message = _("Contact “%(name)s” was added.") % {"name": contact.name}
 
 
@@ -300,10 +327,11 @@ class ContactUpdateView(ChildFormView):
     template_name = "customers/contact_form.html"
 
     def get_object(self):
-        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"])
+        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"],
+                                         write=True)
 
     def save(self, form):
-        services.contact_update(contact=self.object, by=self.request.user, **form.cleaned_data)
+        services.contact_update(contact=self.object, by=self.request.user, **self.update_data(form))
         self.success_message = _("Contact “%(name)s” was updated.") % {"name": self.object.name}
 
 
@@ -315,7 +343,7 @@ class InteractionCreateView(ChildFormView):
     template_name = "customers/interaction_form.html"
 
     def save(self, form):
-        services.interaction_log(customer=self.customer, by=self.request.user, **form.cleaned_data)
+        services.interaction_log(customer=self.customer, by=self.request.user, **self.form_data(form))
         self.success_message = _("The interaction was logged.")
 
 
@@ -328,7 +356,7 @@ class RelationshipCreateView(ChildFormView):
         return {**super().get_form_kwargs(), "user": self.request.user, "customer": self.customer}
 
     def save(self, form):
-        services.relationship_create(customer=self.customer, by=self.request.user, **form.cleaned_data)
+        services.relationship_create(customer=self.customer, by=self.request.user, **self.form_data(form))
         self.success_message = _("The relationship was added.")
 
 
@@ -337,10 +365,10 @@ class RelationshipUpdateView(RelationshipCreateView):
 
     def get_object(self):
         return selectors.relationship_get_for(user=self.request.user, customer=self.customer,
-                                              pk=self.kwargs["relationship_pk"])
+                                              pk=self.kwargs["relationship_pk"], write=True)
 
     def save(self, form):
-        services.relationship_update(relationship=self.object, by=self.request.user, **form.cleaned_data)
+        services.relationship_update(relationship=self.object, by=self.request.user, **self.update_data(form))
         self.success_message = _("The relationship was updated.")
 
 
@@ -361,7 +389,7 @@ class ChildDeleteView(CustomerObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         self.delete(obj)
-        messages.success(request, _("“%(name)s” was deleted.") % {"name": obj})
+        messages.success(request, _("“%(name)s” was moved to the recycle bin.") % {"name": obj})
         return redirect(reverse("customers:customer-detail", kwargs={"pk": self.customer.pk}))
 
 
@@ -369,7 +397,8 @@ class ContactDeleteView(ChildDeleteView):
     permission_required = "customers.delete_contact"
 
     def get_object(self):
-        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"])
+        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"],
+                                         write=True)
 
     def delete(self, obj):
         services.contact_delete(contact=obj, by=self.request.user)
@@ -380,7 +409,7 @@ class InteractionDeleteView(ChildDeleteView):
 
     def get_object(self):
         return selectors.interaction_get_for(user=self.request.user, customer=self.customer,
-                                             pk=self.kwargs["interaction_pk"])
+                                             pk=self.kwargs["interaction_pk"], write=True)
 
     def delete(self, obj):
         services.interaction_delete(interaction=obj, by=self.request.user)
@@ -391,7 +420,7 @@ class RelationshipDeleteView(ChildDeleteView):
 
     def get_object(self):
         return selectors.relationship_get_for(user=self.request.user, customer=self.customer,
-                                              pk=self.kwargs["relationship_pk"])
+                                              pk=self.kwargs["relationship_pk"], write=True)
 
     def delete(self, obj):
         services.relationship_delete(relationship=obj, by=self.request.user)

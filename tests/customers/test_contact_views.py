@@ -74,7 +74,7 @@ def test_making_an_existing_contact_primary_unsets_the_other(client, rep, custom
     client.force_login(rep)
 
     client.post(reverse("customers:contact-update", args=[customer.pk, second.pk]),
-                _form(name="Second", is_primary="on"))
+                _form(name="Second", is_primary="on", version=second.version))
 
     first.refresh_from_db(), second.refresh_from_db()
     assert second.is_primary and not first.is_primary
@@ -96,7 +96,7 @@ def test_edit_form_is_prefilled_and_saves_changes(client, rep, customer):
     client.force_login(rep)
 
     form = page_text(client.get(url))
-    response = client.post(url, _form(name="Pat Buyer", role="Head of purchasing"))
+    response = client.post(url, _form(name="Pat Buyer", role="Head of purchasing", version=contact.version))
 
     assert 'value="Pat Buyer"' in form and "Edit contact" in form
     assert response.status_code == 302
@@ -111,7 +111,7 @@ def test_delete_removes_the_contact(client, rep, customer):
 
     response = client.post(url, follow=True)
 
-    assert "“Pat Buyer” was deleted." in page_text(response)
+    assert "“Pat Buyer” was moved to the recycle bin." in page_text(response)
     assert not Contact.objects.exists()
 
 

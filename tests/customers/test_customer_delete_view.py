@@ -1,8 +1,9 @@
-"""Deleting a customer: a confirmation page, then the customer and what hangs off it are gone; history stays."""
+"""Deleting a customer: a confirmation page, then the customer and what hangs off it go to the recycle bin."""
 import pytest
 from django.urls import reverse
 
 from customers.models import Contact, Customer, Interaction, Relationship
+from records.models import AuditEntry, Deletion
 from tests.customers._support import listed_names, page_text
 from tests.factories.customers import ContactFactory, CustomerFactory, InteractionFactory, RelationshipFactory
 
@@ -21,7 +22,7 @@ def test_get_asks_for_confirmation_and_deletes_nothing(client, rep, customer):
     html = page_text(response)
     assert response.status_code == 200
     assert "Delete Acme Logistics Ltd?" in html
-    assert "The change history keeps a record of the deletion." in html
+    assert "move to the recycle bin" in html and "for 30 days" in html
     assert Customer.objects.filter(pk=customer.pk).exists()
 
 
@@ -52,19 +53,22 @@ def test_after_delete_list_says_so_and_no_longer_shows_it(client, rep, customer)
 
     response = client.post(_url(customer), follow=True)
 
-    assert "Customer “Acme Logistics Ltd” was deleted." in page_text(response)
+    assert "Customer “Acme Logistics Ltd” was moved to the recycle bin." in page_text(response)
     assert "Acme Logistics Ltd" not in listed_names(response)
 
 
-def test_history_keeps_a_deletion_record_with_the_user(client, rep, customer):
+def test_delete_is_kept_in_the_recycle_bin_and_audit_log_with_the_user(client, rep, customer):
+    ContactFactory(customer=customer)
     client.force_login(rep)
 
     client.post(_url(customer))
 
-    record = Customer.history.filter(id=customer.pk).order_by("-history_date", "-history_id").first()
-    assert record.history_type == "-"
-    assert record.history_user == rep
-    assert record.name == "Acme Logistics Ltd"
+    entry = Deletion.objects.get()
+    assert (entry.label, entry.owner, entry.deleted_by, entry.summary) == (
+        "Acme Logistics Ltd", rep, rep, {"contacts": 1})
+    assert Customer.all_objects.get(pk=customer.pk).deletion == entry
+    audit = AuditEntry.objects.get(action=AuditEntry.Action.DELETE)
+    assert (audit.actor, audit.object_label, audit.object_id) == (rep, "Acme Logistics Ltd", str(customer.pk))
 
 
 def test_manager_deletes_team_members_customer(client, manager, customer):

@@ -119,7 +119,8 @@ def test_history_shows_old_and_new_values_with_labels(client, manager, rep, team
     # given: the manager moves the customer to tier A and to the teammate
     client.force_login(manager)
     data = {"kind": "company", "name": customer.name, "email": customer.email, "phone": customer.phone,
-            "country": "GB", "tier": "A", "lifecycle_stage": customer.lifecycle_stage, "owner": teammate.pk}
+            "country": "GB", "tier": "A", "lifecycle_stage": customer.lifecycle_stage, "owner": teammate.pk,
+            "version": customer.version}
     assert client.post(reverse("customers:customer-update", args=[customer.pk]), data).status_code == 302
 
     # when

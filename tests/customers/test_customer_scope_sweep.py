@@ -56,13 +56,13 @@ def _post_data(name: str, attacker, own_customer) -> dict:
     when = (timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     return {
         "customer-update": {"kind": "company", "name": "Taken over", "tier": "A", "lifecycle_stage": "lead",
-                            "owner": attacker.pk, "email": "", "phone": ""},
+                            "owner": attacker.pk, "email": "", "phone": "", "version": 1},
         "contact-create": {"name": "Planted contact"},
-        "contact-update": {"name": "Renamed contact", "email": "x@attacker.test"},
+        "contact-update": {"name": "Renamed contact", "email": "x@attacker.test", "version": 1},
         "interaction-create": {"channel": "call", "direction": "outbound", "occurred_at": when,
                                "subject": "Planted call"},
         "relationship-create": {"to_customer": own_customer.pk, "kind": "client", "status": "good"},
-        "relationship-update": {"kind": "friend", "status": "deteriorating"},
+        "relationship-update": {"kind": "friend", "status": "deteriorating", "version": 1},
     }.get(name, {})
 
 

@@ -19,7 +19,7 @@ def _form(customer, **overrides) -> dict:
         "address": customer.address, "city": customer.city, "country": str(customer.country.code or ""),
         "industry": customer.industry, "source": customer.source, "tier": customer.tier,
         "lifecycle_stage": customer.lifecycle_stage, "owner": customer.owner_id, "notes": customer.notes,
-        "tags": [t.pk for t in customer.tags.all()],
+        "tags": [t.pk for t in customer.tags.all()], "version": customer.version,
     }
     data.update(overrides)
     return data

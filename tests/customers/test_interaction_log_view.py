@@ -102,7 +102,7 @@ def test_delete_asks_then_removes_the_interaction(client, rep, customer):
 
     # then
     assert "Delete “Wrong entry”?" in page_text(confirm)
-    assert "“Wrong entry” was deleted." in page_text(response)
+    assert "“Wrong entry” was moved to the recycle bin." in page_text(response)
     assert not Interaction.objects.exists()
 
 

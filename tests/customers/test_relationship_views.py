@@ -120,7 +120,8 @@ def test_edit_changes_kind_and_status_but_not_the_customers(client, rep, custome
 
     # when
     form = page_text(client.get(url))
-    response = client.post(url, {"to_customer": other.pk, "kind": "client", "status": "deteriorating"})
+    response = client.post(url, {"to_customer": other.pk, "kind": "client", "status": "deteriorating",
+                                 "version": relationship.version})
 
     # then
     assert "Acme Logistics Ltd → Birch Bakery" in form
@@ -135,7 +136,7 @@ def test_edit_into_an_existing_relationship_is_refused(client, rep, customer, bi
     client.force_login(rep)
 
     response = client.post(reverse("customers:relationship-update", args=[customer.pk, relationship.pk]),
-                           {"kind": "client", "status": "good"})
+                           {"kind": "client", "status": "good", "version": relationship.version})
 
     assert "already exists" in page_text(response)
     relationship.refresh_from_db()
@@ -147,7 +148,7 @@ def test_relationship_can_be_edited_and_deleted_from_the_other_customer(client, 
     client.force_login(rep)
 
     edit = client.post(reverse("customers:relationship-update", args=[birch.pk, relationship.pk]),
-                       {"kind": "partner", "status": "average"})
+                       {"kind": "partner", "status": "average", "version": relationship.version})
     delete = client.post(reverse("customers:relationship-delete", args=[birch.pk, relationship.pk]))
 
     assert edit.status_code == delete.status_code == 302
