@@ -8,4 +8,4 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"user_role": role_of(user)}
+    return {"user_role": role_of(user), "can_read_audit": user.has_perm("records.view_auditentry")}

@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
     path("customers/", include("customers.urls")),
+    path("records/", include("records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,37 +1,12 @@
-"""Back-office screens. Staff who are not administrators get the same ownership scope as in the app:
-lists, search, autocomplete, form choices and object URLs all go through customers.selectors."""
+"""Back-office screens. They reach, save and delete exactly as the pages do: the scope comes from
+accounts.reach, every save and delete (also inlines and bulk deletes) goes through customers.services."""
 from django.contrib import admin
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts import reach
+from customers import services
 from customers.models import Contact, Customer, Interaction, Relationship, Tag
-from customers.selectors import customer_scope, owners_for
-from customers.services import customer_normalize
-
-
-class ScopedAdminMixin:
-    """Limits an admin to the records the user reaches, by the model's owner path: the pages' own scope.
-
-    Related objects in the list are prefetched (`list_prefetch_related`), never joined: with a JOIN, MySQL
-    starts from the small users table and sorts a million customers before showing the first 50.
-    """
-
-    list_select_related = ()  # an empty tuple, so the changelist does not add select_related() by itself
-    list_prefetch_related: tuple[str, ...] = ()
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related(*self.list_prefetch_related)
-        return reach.scope(queryset, user=request.user, write=True)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # The choices and what a posted id is validated against: never a record outside the scope.
-        if db_field.related_model is Customer:
-            kwargs["queryset"] = customer_scope(user=request.user, write=True)
-        elif db_field.name in ("owner", "user"):
-            kwargs["queryset"] = owners_for(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+from records.adminkit import OwnedAdminMixin, save_inline_through_services
 
 
 class ContactInline(admin.TabularInline):
@@ -40,8 +15,20 @@ class ContactInline(admin.TabularInline):
     fields = ["name", "role", "email", "phone", "is_primary"]
 
 
+class HistoryAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
+    """History pages load the object without get_queryset(): check the reach first."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_reach(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.check_reach(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Customer)
-class CustomerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CustomerAdmin(HistoryAdmin):
     list_display = ["name", "kind", "email", "phone", "city", "country", "tier", "lifecycle_stage", "owner",
                     "updated_at"]
     list_filter = ["tier", "lifecycle_stage", "kind", "industry", "source", "tags"]
@@ -49,8 +36,8 @@ class CustomerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["^name", "=email", "^phone_digits"]
     search_help_text = _("Name starts with, exact email, or phone digits start with.")
     list_prefetch_related = ("owner",)
-    # A plain select, not an autocomplete: its choices come from owners_for() (the user's scope), where
-    # the user admin's autocomplete would need auth.view_user and would list every user.
+    # A plain select, not an autocomplete: its choices come from the user's reach, where the user admin's
+    # autocomplete would need auth.view_user and would list every user.
     filter_horizontal = ["tags"]
     readonly_fields = ["score", "created_at", "updated_at"]
     inlines = [ContactInline]
@@ -59,26 +46,32 @@ class CustomerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
 
-    def save_model(self, request, obj, form, change):
-        customer_normalize(obj)  # the same email and phone handling as the app's forms
-        super().save_model(request, obj, form, change)
+    def create(self, request, obj, form):
+        # The admin is a staff tool: it may create a customer whose email matches another (no confirm step).
+        services.customer_create(by=request.user, customer=obj, allow_duplicate=True)
 
-    def _check_reach(self, request, object_id) -> None:
-        # simple-history's views load the object without get_queryset(): check the scope first.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404(_("No customer with this id that you can reach."))
+    def update(self, request, obj, form):
+        services.customer_update(customer=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version"))
 
-    def history_view(self, request, object_id, extra_context=None):
-        self._check_reach(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+    def delete(self, request, obj):
+        services.customer_delete(customer=obj, by=request.user)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._check_reach(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Contact:
+            return super().save_formset(request, form, formset, change)
+
+        def save_row(contact, created):
+            if created:
+                services.contact_create(customer=form.instance, by=request.user, contact=contact)
+            else:
+                services.contact_update(contact=contact, by=request.user)
+
+        save_inline_through_services(formset, save_row=save_row,
+                                     delete_row=lambda c: services.contact_delete(contact=c, by=request.user))
 
 
 @admin.register(Contact)
-class ContactAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ContactAdmin(HistoryAdmin):
     list_display = ["name", "customer", "role", "email", "phone", "is_primary"]
     list_filter = ["is_primary"]
     search_fields = ["^name", "=email"]
@@ -87,9 +80,18 @@ class ContactAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ordering = ["-id"]  # newest first, along the primary key
     show_full_result_count = False
 
+    def create(self, request, obj, form):
+        services.contact_create(customer=obj.customer, by=request.user, contact=obj)
+
+    def update(self, request, obj, form):
+        services.contact_update(contact=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version"))
+
+    def delete(self, request, obj):
+        services.contact_delete(contact=obj, by=request.user)
+
 
 @admin.register(Interaction)
-class InteractionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class InteractionAdmin(HistoryAdmin):
     list_display = ["subject", "customer", "channel", "direction", "occurred_at", "outcome", "user"]
     list_filter = ["channel", "direction", "outcome"]
     search_fields = ["^subject"]
@@ -100,9 +102,19 @@ class InteractionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ordering = ["-id"]
     show_full_result_count = False
 
+    def create(self, request, obj, form):
+        services.interaction_log(customer=obj.customer, by=request.user, interaction=obj)
+
+    def update(self, request, obj, form):
+        services.interaction_update(interaction=obj, by=request.user,
+                                    expected_version=form.cleaned_data.get("seen_version"))
+
+    def delete(self, request, obj):
+        services.interaction_delete(interaction=obj, by=request.user)
+
 
 @admin.register(Relationship)
-class RelationshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RelationshipAdmin(HistoryAdmin):
     list_display = ["from_customer", "kind", "to_customer", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["^from_customer__name", "^to_customer__name"]
@@ -110,6 +122,17 @@ class RelationshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ordering = ["-id"]
     autocomplete_fields = ["from_customer", "to_customer"]
     show_full_result_count = False
+
+    def create(self, request, obj, form):
+        services.relationship_create(customer=obj.from_customer, to_customer=obj.to_customer, by=request.user,
+                                     relationship=obj)
+
+    def update(self, request, obj, form):
+        services.relationship_update(relationship=obj, by=request.user,
+                                     expected_version=form.cleaned_data.get("seen_version"))
+
+    def delete(self, request, obj):
+        services.relationship_delete(relationship=obj, by=request.user)
 
 
 @admin.register(Tag)

@@ -59,10 +59,12 @@ def _apply(customer: Customer, fields: dict[str, Any]) -> None:
 
 @transaction.atomic
 def customer_create(
-    *, by: AbstractBaseUser, tags: Iterable[Tag] = (), allow_duplicate: bool = False, **fields: Any
+    *, by: AbstractBaseUser, tags: Iterable[Tag] = (), allow_duplicate: bool = False,
+    customer: Customer | None = None, **fields: Any
 ) -> Customer:
-    """Create a customer owned by someone `by` may assign to. Raises DuplicateCustomerError unless allowed."""
-    customer = Customer()
+    """Create a customer owned by someone `by` may assign to (from `fields`, or an unsaved instance the admin's
+    form filled in). Raises DuplicateCustomerError unless allowed."""
+    customer = customer if customer is not None else Customer()
     _apply(customer, fields)
     _check_owner(owner=customer.owner if customer.owner_id else None, by=by)
     customer.full_clean()
@@ -129,10 +131,15 @@ def _contact_save(contact: Contact) -> Contact:
 
 
 @transaction.atomic
-def contact_create(*, customer: Customer, by: AbstractBaseUser, **fields: Any) -> Contact:
-    """Add a contact to a customer `by` reaches; a new primary contact replaces the previous one."""
+def contact_create(*, customer: Customer, by: AbstractBaseUser, contact: Contact | None = None,
+                   **fields: Any) -> Contact:
+    """Add a contact (from `fields`, or an unsaved instance an admin form filled in) to a customer `by` reaches;
+    a new primary contact replaces the previous one."""
     reach.check(customer, user=by)
-    contact = Contact(customer=customer, **fields)
+    contact = contact if contact is not None else Contact()
+    contact.customer = customer
+    for name, value in fields.items():
+        setattr(contact, name, value)
     contact._history_user = by
     return _contact_save(contact)
 
@@ -159,10 +166,33 @@ def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> Deletion:
 
 
 @transaction.atomic
-def interaction_log(*, customer: Customer, by: AbstractBaseUser, **fields: Any) -> Interaction:
+def interaction_log(*, customer: Customer, by: AbstractBaseUser, interaction: Interaction | None = None,
+                    **fields: Any) -> Interaction:
     """Record a call, email, meeting, chat, social contact or visit with a customer `by` reaches."""
     reach.check(customer, user=by)
-    interaction = Interaction(customer=customer, user=by, **fields)
+    interaction = interaction if interaction is not None else Interaction()
+    interaction.customer = customer
+    if not interaction.user_id:
+        interaction.user = by
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    interaction.full_clean()
+    interaction._history_user = by
+    interaction.save()
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(*, interaction: Interaction, by: AbstractBaseUser, expected_version: int | None = None,
+                       **fields: Any) -> Interaction:
+    """Correct a logged interaction (who logged it stays). StaleVersionError when it changed since
+    `expected_version`."""
+    reach.check(interaction, user=by)
+    current = version_claim(interaction, expected=expected_version)
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    if interaction.customer_id != current.customer_id:
+        reach.check(interaction.customer, user=by)
     interaction.full_clean()
     interaction._history_user = by
     interaction.save()
@@ -184,11 +214,14 @@ def _check_related(*, customer: Customer, other: Customer, by: AbstractBaseUser)
 
 @transaction.atomic
 def relationship_create(*, customer: Customer, by: AbstractBaseUser, to_customer: Customer,
-                        **fields: Any) -> Relationship:
+                        relationship: Relationship | None = None, **fields: Any) -> Relationship:
     """Relate `customer` to another customer that `by` can reach. Raises ValidationError for a duplicate."""
     reach.check(customer, user=by)
     _check_related(customer=customer, other=to_customer, by=by)
-    relationship = Relationship(from_customer=customer, to_customer=to_customer, **fields)
+    relationship = relationship if relationship is not None else Relationship()
+    relationship.from_customer, relationship.to_customer = customer, to_customer
+    for name, value in fields.items():
+        setattr(relationship, name, value)
     relationship.full_clean()
     # The unique check above sees live rows only; the same relationship waiting in the recycle bin still holds
     # the database's unique key.
@@ -209,6 +242,8 @@ def relationship_update(*, relationship: Relationship, by: AbstractBaseUser, exp
     version_claim(relationship, expected=expected_version)
     for name, value in fields.items():
         setattr(relationship, name, value)
+    for side in (relationship.from_customer, relationship.to_customer):
+        reach.check(side, user=by)  # the admin's form can move either side
     relationship.full_clean()
     relationship._history_user = by
     relationship.save()

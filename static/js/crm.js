@@ -6,6 +6,13 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
+  // Irreversible actions ask once more.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+
   // Customer picker: type a name, choose a suggestion, and the hidden field gets the customer's id.
   document.querySelectorAll("[data-autocomplete]").forEach(function (box) {
     var input = box.querySelector("input[type=search]");
