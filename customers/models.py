@@ -107,6 +107,7 @@ class Customer(OwnedRecord):
             ("access_all_customers", _("Can reach every customer")),
             ("access_team_customers", _("Can reach the customers of the teams they manage")),
             ("read_all_customers", _("Can read every customer (and change only their own)")),
+            ("erase_personal_data", _("Can erase a person's personal data")),
         ]
         # Each filter the list offers, paired with the default sort, so a filtered first page reads
         # 25 index entries instead of sorting every match (see bench/customer_list.py).

@@ -18,11 +18,14 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from crm.pagination import CappedPaginator
-from customers import selectors, services
+from accounts import reach
+from customers import privacy, selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, InteractionForm, RelationshipForm
 from customers.models import Customer
 from customers.validators import looks_like_phone
+from records.audit import audit_record
+from records.models import AuditEntry
 from records.services import RETENTION_DAYS
 from records.versioning import StaleVersionError
 
@@ -88,6 +91,9 @@ class CustomerExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 _("The export filters are invalid: %(errors)s") % {"errors": filterset.errors.as_text()},
                 status=400, content_type="text/plain; charset=utf-8",
             )
+        audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, object_type="customers.customer",
+                     label=_("Customer list"), request=request,
+                     detail={"filter": request.GET.urlencode(), "rows": filterset.qs.count()})
         rows = filterset.qs.iterator(chunk_size=2000)
         writer = csv.writer(_Echo())
 
@@ -133,8 +139,9 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView
             timeline_newer=page - 1 if page > 1 else None,
             history=selectors.customer_history(customer=customer, limit=10),
             interaction_form=kwargs.get("interaction_form") or InteractionForm(),
-            can_change=user.has_perm("customers.change_customer"),
-            can_delete=user.has_perm("customers.delete_customer"),
+            can_change=user.has_perm("customers.change_customer") and reach.can_reach(customer, user=user, write=True),
+            can_delete=user.has_perm("customers.delete_customer") and reach.can_reach(customer, user=user, write=True),
+            can_erase=user.has_perm(privacy.ERASE_PERMISSION),
             can_log=user.has_perm("customers.add_interaction"),
         )
         return context
@@ -424,3 +431,59 @@ class RelationshipDeleteView(ChildDeleteView):
 
     def delete(self, obj):
         services.relationship_delete(relationship=obj, by=self.request.user)
+
+
+# Privacy requests ------------------------------------------------------------------------------------------------
+
+def _json_attachment(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class CustomerPersonalDataView(CustomerObjectMixin, View):
+    """Everything held about a person customer, as one JSON file (for a subject access request)."""
+
+    permission_required = "customers.change_customer"
+
+    def get(self, request, pk):
+        body = privacy.customer_personal_data(customer=self.customer, by=request.user)
+        return _json_attachment(body, f"customer-{self.customer.pk}-personal-data.json")
+
+
+class CustomerEraseView(CustomerObjectMixin, TemplateView):
+    permission_required = privacy.ERASE_PERMISSION
+    template_name = "customers/customer_confirm_erase.html"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            privacy.customer_erase(customer=self.customer, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The person's personal data was erased."))
+        return redirect(reverse("customers:customer-detail", kwargs={"pk": self.customer.pk}))
+
+
+class ContactPersonalDataView(CustomerObjectMixin, View):
+    permission_required = "customers.change_contact"
+
+    def get(self, request, pk, contact_pk):
+        contact = selectors.contact_get_for(user=request.user, customer=self.customer, pk=contact_pk, write=True)
+        body = privacy.contact_personal_data(contact=contact, by=request.user)
+        return _json_attachment(body, f"contact-{contact.pk}-personal-data.json")
+
+
+class ContactEraseView(ChildDeleteView):
+    permission_required = privacy.ERASE_PERMISSION
+    template_name = "customers/contact_confirm_erase.html"
+
+    def get_object(self):
+        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"],
+                                         write=True)
+
+    def post(self, request, *args, **kwargs):
+        privacy.contact_erase(contact=self.get_object(), by=request.user)
+        messages.success(request, _("The contact's personal data was erased."))
+        return redirect(reverse("customers:customer-detail", kwargs={"pk": self.customer.pk}))

@@ -33,6 +33,7 @@ def _accepts_post(name: str) -> bool:
 
 
 CUSTOMER_URL_NAMES = _customer_url_names()
+ERASE_PAGES = {"customer-erase", "contact-erase"}  # administrators only: tests/records/test_privacy.py
 
 # How to fill in each URL's arguments from the `target` fixture.
 KWARGS = {
@@ -40,6 +41,10 @@ KWARGS = {
     "customer-update": lambda t: {"pk": t["customer"].pk},
     "customer-delete": lambda t: {"pk": t["customer"].pk},
     "customer-history": lambda t: {"pk": t["customer"].pk},
+    "customer-personal-data": lambda t: {"pk": t["customer"].pk},
+    "customer-erase": lambda t: {"pk": t["customer"].pk},
+    "contact-personal-data": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
+    "contact-erase": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
     "contact-create": lambda t: {"pk": t["customer"].pk},
     "contact-update": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
     "contact-delete": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
@@ -119,6 +124,8 @@ def test_user_outside_scope_gets_404_and_changes_nothing(
 
     # then: read-only pages do not take POST at all (405 before any lookup, so it reveals nothing)
     expected = 405 if method == "post" and not _accepts_post(name) else 404
+    if name in ERASE_PAGES:
+        expected = 403  # no rep or manager may erase: refused before the record is even looked up
     assert response.status_code == expected
     assert "Acme Logistics Ltd" not in response.content.decode()
     assert _snapshot() == before
@@ -141,6 +148,8 @@ def test_anonymous_user_is_sent_to_login_and_changes_nothing(client, target, nam
 @pytest.mark.parametrize("name", CUSTOMER_URL_NAMES)
 def test_owner_their_manager_and_administrator_get_200(client, target, rep, manager, administrator, name,
                                                        user_kind):
+    if name in ERASE_PAGES and user_kind != "administrator":
+        pytest.skip("only administrators erase personal data")
     user = {"rep": rep, "manager": manager, "administrator": administrator}[user_kind]
     client.force_login(user)
 
@@ -150,7 +159,7 @@ def test_owner_their_manager_and_administrator_get_200(client, target, rep, mana
     assert "Acme Logistics Ltd" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", [n for n in CUSTOMER_URL_NAMES if _accepts_post(n)])
+@pytest.mark.parametrize("name", [n for n in CUSTOMER_URL_NAMES if _accepts_post(n) and n not in ERASE_PAGES])
 def test_manager_of_owners_team_can_submit(client, target, manager, name):
     # given
     own_customer = CustomerFactory(owner=manager, name="Manager's customer")
@@ -194,6 +203,10 @@ def test_user_without_role_gets_403_on_pages_without_customer(client, name):
 
 PERMISSION_OF = {
     "customer-update": "change_customer",
+    "customer-personal-data": "change_customer",
+    "customer-erase": "erase_personal_data",
+    "contact-personal-data": "change_contact",
+    "contact-erase": "erase_personal_data",
     "customer-delete": "delete_customer",
     "contact-create": "add_contact",
     "contact-update": "change_contact",
