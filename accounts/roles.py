@@ -47,12 +47,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                     "customers.access_team_customers"],
     # A support agent reads every customer (to answer anyone who writes in) and changes none of them;
     # the service app will add its tickets here, reached as their own.
-    SUPPORT_AGENT: [*_CUSTOMER_READING, "customers.add_interaction", "accounts.view_team"],
+    SUPPORT_AGENT: [*_CUSTOMER_READING, "customers.add_interaction"],
     SUPPORT_MANAGER: [*_CUSTOMER_READING, "customers.add_interaction", "accounts.view_team"],
     # A marketer reads customers and tags to build audiences; the marketing app will add its campaigns here.
     MARKETER: [*_CUSTOMER_READING],
 }
-ROLE_ORDER = [ADMINISTRATOR, SALES_MANAGER, SUPPORT_MANAGER, MARKETER, SALES_REP, SUPPORT_AGENT]
 
 
 class Role(Enum):
@@ -90,7 +89,8 @@ def role_of(user: AbstractBaseUser) -> Role:
         role = Role.ADMINISTRATOR
     else:
         held = user.get_all_permissions() if user.is_authenticated else set()
-        for name in ROLE_ORDER[1:]:
+        # The most specific role first: a support agent also holds everything a marketer does.
+        for name in sorted(ROLE_PERMISSIONS, key=lambda n: -len(set(ROLE_PERMISSIONS[n]))):
             if set(ROLE_PERMISSIONS[name]) <= held:
                 role = Role(name)
                 break

@@ -94,6 +94,8 @@ def contact_personal_data(*, contact: Contact, by: AbstractBaseUser) -> str:
 
 
 def _erase_rows(model: type[Model], extra: dict[str, Any] | None = None, **lookup) -> int:
+    """Erase the personal fields of the rows matching `lookup` and of their history rows (use `id`, not `pk`:
+    a history row's pk is its own)."""
     values = {**_PERSONAL[model], **(extra or {})}
     count = model.all_objects.filter(**lookup).update(**values)
     model.history.model.objects.filter(**lookup).update(**values)
@@ -116,7 +118,7 @@ def customer_erase(*, customer: Customer, by: AbstractBaseUser) -> Customer:
     if customer.kind != Customer.Kind.PERSON:
         raise ValidationError(_("Only a person's data can be erased; for a company, erase its contacts."))
     label = _("Erased person %(id)s") % {"id": customer.pk}
-    _erase_rows(Customer, {"name": label}, pk=customer.pk)
+    _erase_rows(Customer, {"name": label}, id=customer.pk)
     Customer.all_objects.filter(pk=customer.pk).update(phone_digits="")  # not in the history
     contacts = list(Contact.all_objects.filter(customer=customer).values_list("pk", flat=True))
     counts = {
@@ -131,7 +133,6 @@ def customer_erase(*, customer: Customer, by: AbstractBaseUser) -> Customer:
                             object_id__in=contacts).update(label=ERASED)
     _redact_trail("customers.customer", [customer.pk], label)
     _redact_trail("customers.contact", contacts, ERASED)
-    customer.tags.clear()
     audit_record(action=AuditEntry.Action.ERASE, actor=by, object_type="customers.customer",
                  object_id=customer.pk, label=label, detail={"erased": counts})
     customer.refresh_from_db()
@@ -143,7 +144,7 @@ def contact_erase(*, contact: Contact, by: AbstractBaseUser) -> Contact:
     """Erase a contact person's personal data from the contact, its field history, the recycle bin and earlier
     audit labels. Raises PermissionDenied without the erase permission or outside reach."""
     _check(obj=contact, by=by, permission=ERASE_PERMISSION)
-    _erase_rows(Contact, pk=contact.pk)
+    _erase_rows(Contact, id=contact.pk)
     Deletion.objects.filter(content_type__app_label="customers", content_type__model="contact",
                             object_id=contact.pk).update(label=ERASED)
     _redact_trail("customers.contact", [contact.pk], ERASED)
