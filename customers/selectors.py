@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -16,6 +15,7 @@ from accounts import reach
 from customers import lookups  # noqa: F401  (registers the word_prefix lookup)
 from customers.models import Contact, Customer, Interaction, Relationship
 from customers.validators import phone_digits
+from records.selectors import FieldChange, HistoryEntry
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -171,21 +171,6 @@ def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> lis
     for row in rows:
         row["other_visible"] = can_see(row["other"])
     return sorted(rows, key=lambda r: (r["relationship"].kind, r["other"].name))
-
-
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: Any
-    who: Any
-    kind: str  # "+", "~" or "-", simple-history's history_type
-    changes: list[FieldChange] = field(default_factory=list)
 
 
 _HISTORY_FIELDS = [

@@ -1,10 +1,11 @@
 """Reads for the recycle bin and audit log pages."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from accounts.reach import DOMAINS, owner_ids
@@ -48,4 +49,49 @@ def audit_list(*, action: str = "", actor: str = "", since: date | None = None, 
         entries = entries.filter(at__gte=_day_start(since))
     if until:
         entries = entries.filter(at__lt=_day_start(until + timedelta(days=1)))
+    return entries
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: Any
+    kind: str  # "+", "~" or "-", simple-history's history_type
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _shown(model, name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
+def record_history(*, obj: Model, limit: int = 20) -> list[HistoryEntry]:
+    """Recorded changes to any record with field history, newest first: who, when, each field's old and new
+    value (related records shown by id). Reads `limit + 1` history rows in one query."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit + 1])
+    names = [f for f in type(obj)._meta.concrete_fields
+             if f.editable and f.name not in ("id", "created_at", "updated_at", "deletion")]
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        entry = HistoryEntry(when=record.history_date, who=record.history_user, kind=record.history_type)
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if record.history_type == "~" and previous is not None:
+            for model_field in names:
+                old, new = getattr(previous, model_field.attname), getattr(record, model_field.attname)
+                if old != new:
+                    entry.changes.append(FieldChange(str(model_field.verbose_name),
+                                                     _shown(type(obj), model_field.name, old),
+                                                     _shown(type(obj), model_field.name, new)))
+        entries.append(entry)
     return entries
