@@ -7,10 +7,14 @@ from records.models import AuditEntry
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("Any action")), *AuditEntry.Action.choices])
-    actor = forms.CharField(label=_("User name"), required=False, max_length=150)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                               choices=[("", _("Any action")), *AuditEntry.Action.choices],
+                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    actor = forms.CharField(label=_("User name"), required=False, max_length=150,
+                            widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(
+        attrs={"type": "date", "class": "form-control form-control-sm"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(
+        attrs={"type": "date", "class": "form-control form-control-sm"}))
 
     def clean(self):
         cleaned = super().clean()

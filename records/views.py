@@ -66,6 +66,17 @@ class PurgeView(_EntryActionView):
         messages.success(self.request, _("“%(name)s” was purged for good.") % {"name": entry.label})
 
 
+def describe(detail: dict) -> str:
+    """An entry's detail as a person reads it: "took: 1 contacts, 2 interactions; filter: tier=A"."""
+    def value(v):
+        if isinstance(v, dict):
+            return ", ".join(f"{count} {name}" for name, count in v.items()) or "—"
+        if isinstance(v, list):
+            return ", ".join(map(str, v)) or "—"
+        return str(v)
+    return "; ".join(f"{key}: {value(v)}" for key, v in detail.items())
+
+
 class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "records.view_auditentry"
     template_name = "records/audit_log.html"
@@ -81,5 +92,7 @@ class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         page = Paginator(entries, self.per_page).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        for entry in page.object_list:
+            entry.detail_text = describe(entry.detail)
         context.update(form=form, page_obj=page, entries=page.object_list, query_string=query.urlencode())
         return context
