@@ -15,6 +15,7 @@ class Change:
     label: str
     then: str
     now: str
+    yours: str = ""
 
 
 class StaleVersionError(ValidationError):
@@ -31,7 +32,7 @@ class StaleVersionError(ValidationError):
         self.current, self.expected, self.changes, self.changed_by = current, expected, changes, changed_by
 
 
-def _display(model: type[Model], name: str, value: Any) -> str:
+def display_value(model: type[Model], name: str, value: Any) -> str:
     if value in (None, ""):
         return "—"
     field = model._meta.get_field(name)
@@ -64,8 +65,8 @@ def _changes_since(current: Model, expected: int) -> tuple[list[Change], Any]:
             continue
         old, new = getattr(then, field.attname), getattr(current, field.attname)
         if old != new:
-            changes.append(Change(field.name, str(field.verbose_name), _display(type(current), field.name, old),
-                                  _display(type(current), field.name, new)))
+            changes.append(Change(field.name, str(field.verbose_name), display_value(type(current), field.name, old),
+                                  display_value(type(current), field.name, new)))
     return changes, changed_by
 
 
