@@ -134,7 +134,8 @@ class PersonalNamePasswordValidator:
         parts = _name_parts(user)
         if not parts:
             return
-        for form in {_fold(password), _fold(password).translate(_LEET)}:
+        folded = _fold(password)
+        for form in {folded, folded.translate(_LEET), _EDGES.sub("", folded).translate(_LEET)}:
             letters = _NOT_LETTERS.sub("", form)
             rest = letters
             for part in parts:
