@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from security.forms import EnrolForm, PasswordConfirmForm, SignInCodeForm
 from security.lockout import lockout_response
@@ -86,7 +87,7 @@ class SignInCodeView(FormView):
         del self.request.session[PENDING]
         self.user.otp_device = device  # django_otp keeps the verifying device in the session on login
         login(self.request, self.user, backend=self.pending["backend"])
-        if device.__class__.__name__ == "StaticDevice":
+        if isinstance(device, StaticDevice):
             left = recovery_codes_left(user=self.user)
             messages.warning(self.request, ngettext(
                 "You signed in with a recovery code; it cannot be used again. %(count)s recovery code is left.",
