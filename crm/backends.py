@@ -1,6 +1,8 @@
 """Authentication backend: Django's ModelBackend, with a user's permissions read in one query."""
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 
@@ -21,3 +23,12 @@ class OneQueryPermissionsBackend(ModelBackend):
                 for app, codename in perms.values_list("content_type__app_label", "codename").distinct()
             }
         return user_obj._perm_cache
+
+    def get_user(self, user_id):
+        # Every request reads the user; the session checks (security.sessions) compare the session with the
+        # user's session generation, read here in the same query.
+        try:
+            user = get_user_model()._default_manager.select_related("session_generation").get(pk=user_id)
+        except ObjectDoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

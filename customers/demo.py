@@ -3,10 +3,12 @@ random choices, inserted in multi-row batches, ids assigned up front so children
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
@@ -19,6 +21,7 @@ from accounts.roles import ADMINISTRATOR, SALES_MANAGER, SALES_REP
 from customers.validators import phone_digits
 
 DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ADMIN = "admin"
 
 # username, first name, last name, role, team
 DEMO_USERS = [
@@ -100,8 +103,40 @@ class SeedResult:
     relationships: int
 
 
-def ensure_demo_users() -> dict[str, list]:
-    """Create the demo users, their groups and the two teams (idempotent). Returns users by role."""
+def demo_admin_password() -> str:
+    """The published demo password while debugging; otherwise a random one, so that a demo reachable by others
+    never has an administrator with a password printed in the README."""
+    return DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(12)
+
+
+def demo_foreign_data() -> list[str]:
+    """What the database holds that the demo did not create: users outside the demo list and customers they
+    own. Empty for an empty database or one the demo filled."""
+    demo_usernames = [username for username, *_rest in DEMO_USERS]
+    others = get_user_model().objects.exclude(username__in=demo_usernames)
+    found = []
+    if users := others.count():
+        found.append(f"{users} user{'s' if users != 1 else ''} not in the demo")
+    if customers := Customer.objects.filter(owner__in=others).count():
+        found.append(f"{customers} customer{'s' if customers != 1 else ''} owned by them")
+    return found
+
+
+def demo_admin_unpublish(*, password: str) -> bool:
+    """If the demo administrator still has the published password, give them `password`. Returns whether it
+    did (a demo first seeded while debugging, then served with debugging off)."""
+    admin = get_user_model().objects.filter(username=DEMO_ADMIN).first()
+    if admin is None or not admin.check_password(DEMO_PASSWORD):
+        return False
+    admin.set_password(password)
+    admin.save(update_fields=["password"])
+    return True
+
+
+def ensure_demo_users(*, admin_password: str | None = None) -> dict[str, list]:
+    """Create the demo users, their groups and the two teams (idempotent). Returns users by role.
+
+    The administrator gets `admin_password` (default: demo_admin_password()); everyone else DEMO_PASSWORD."""
     User = get_user_model()
     by_role: dict[str, list] = {SALES_REP: [], SALES_MANAGER: [], ADMINISTRATOR: []}
     teams: dict[str, Team] = {}  # DEMO_USERS names each team's manager before its reps
@@ -112,7 +147,10 @@ def ensure_demo_users() -> dict[str, list]:
                       "is_staff": role == ADMINISTRATOR, "is_superuser": username == "admin"},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            if username == DEMO_ADMIN:
+                user.set_password(admin_password or demo_admin_password())
+            else:
+                user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
         by_role[role].append(user)
@@ -173,10 +211,10 @@ class _Generator:
 
 
 def seed_demo(*, customers: int, seed: int = 2026, batch_size: int = 5000,
-              progress: Callable[[int], None] | None = None) -> SeedResult:
+              progress: Callable[[int], None] | None = None, admin_password: str | None = None) -> SeedResult:
     """Add `customers` demo customers with contacts, interactions, tags and relationships, owned by the demo
     reps and managers. Each batch is one transaction; ids continue after the existing rows."""
-    by_role = ensure_demo_users()
+    by_role = ensure_demo_users(admin_password=admin_password)
     owners = by_role[SALES_REP] * 4 + by_role[SALES_MANAGER]  # reps own most customers, managers a few
     tags = [Tag.objects.get_or_create(name=name)[0] for name in TAGS]
     rng = random.Random(seed + _next_id(Customer))

@@ -16,12 +16,9 @@ def client_address(request: HttpRequest | None) -> str | None:
     """The client's address as the sign-in lockout sees it (behind the configured proxies)."""
     if request is None:
         return None
-    try:
-        from axes.helpers import get_client_ip_address
+    from security.addresses import client_address as address_behind_proxies
 
-        return get_client_ip_address(request) or None
-    except Exception:  # noqa: BLE001 (the address is a nicety; never fail the action for it)
-        return request.META.get("REMOTE_ADDR") or None
+    return address_behind_proxies(request) or None
 
 
 def audit_record(*, action: str, actor: AbstractBaseUser | None = None, obj: Model | None = None,

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from tests.factories.customers import (
     AdministratorFactory,
@@ -62,3 +63,28 @@ def customer(rep):
 def foreign_customer(outsider):
     return CustomerFactory(owner=outsider, name="Zenith Foods GmbH", email="info@zenith.test",
                            phone="+49 30 1234 5678")
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_complete_sign_in(monkeypatch):
+    """`client.force_login(user)` stands for a finished sign-in: for users who must use two-factor
+    authentication (administrators) it also verifies the session with their authenticator, made for them if
+    they have none. Tests of the second step sign in through the pages, or call `client.password_only_login`."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from security.policy import is_administrator
+
+    password_only_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        password_only_login(self, user, backend)
+        if is_administrator(user):
+            device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                      or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True))
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "password_only_login", password_only_login, raising=False)

@@ -51,7 +51,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # APPS
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "security.apps.TwoFactorAdminConfig",  # django.contrib.admin, requiring two-factor verified sessions
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,11 +64,16 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served from our own static files, no CDN
     "accounts",
     "records",
     "customers",
     "analytics",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +85,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions that sat idle, outlived SESSION_COOKIE_AGE, or began before their user was deactivated.
+    "security.middleware.SessionExpiryMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Administrators reach nothing but two-factor enrolment until a second factor verified their sign-in.
+    "security.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "security.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # https://django-axes.readthedocs.io/en/latest/2_installation.html: AxesMiddleware goes last
     "axes.middleware.AxesMiddleware",
@@ -119,6 +131,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Offline checks (no network needed): common passwords after normalising (Password123! is "password"),
+    # one repeated character or a keyboard/alphabet run, and passwords made of the user's own names.
+    {"NAME": "security.validators.NormalisedCommonPasswordValidator"},
+    {"NAME": "security.validators.TrivialPasswordValidator"},
+    {"NAME": "security.validators.PersonalNamePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:customer-list"
@@ -132,13 +149,51 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
+# Failures from one address are also added up across usernames (someone trying a few passwords on each of
+# many users): at this many within AXES_COOLOFF_MINUTES the address is locked for every user. Set it above what
+# an office sharing one address produces by typos.
+AXES_HANDLER = "security.lockout.AddressLimitHandler"
+CRM_ADDRESS_FAILURE_LIMIT = env.int("CRM_ADDRESS_FAILURE_LIMIT", default=20)
+# How many proxies (the TLS proxy, a load balancer) stand in front of the app: the client's address is then
+# the one the outermost of them put in X-Forwarded-For. 0 ignores X-Forwarded-For, which clients can forge.
+# Read by security.addresses.client_address (axes's ipware integration counts proxies differently; see there).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "security.addresses.client_address"
 AXES_VERBOSE = False
 
+# SESSIONS
+# A session ends 12 hours after sign-in (SESSION_COOKIE_AGE, counted from sign-in, not from the last request),
+# or after CRM_SESSION_IDLE_MINUTES without a request, whichever comes first.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 12)
+CRM_SESSION_IDLE_MINUTES = env.int("CRM_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# TWO-FACTOR AUTHENTICATION
+# https://django-otp-official.readthedocs.io/en/stable/overview.html : authenticator apps (TOTP) and recovery
+# codes. Required for administrators (security.policy.is_administrator), offered to everyone.
+OTP_TOTP_ISSUER = env("CRM_OTP_ISSUER", default="CRM")
+# How long the second sign-in step waits for a code after the password was accepted.
+CRM_TWO_FACTOR_STEP_SECONDS = 5 * 60
+CRM_RECOVERY_CODE_COUNT = 10
+
+# SECURITY HEADERS
+# https://django-csp.readthedocs.io/en/latest/configuration.html : only the site's own scripts and styles, no
+# inline script or style; images may also be data: URIs (the two-factor QR code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # STATIC
 STATIC_URL = "/static/"

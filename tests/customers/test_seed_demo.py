@@ -1,4 +1,5 @@
 """The demo data command: users in their roles, customers with contacts and interactions, safe to rerun."""
+import re
 from io import StringIO
 
 import pytest
@@ -8,8 +9,9 @@ from django.db.models import F
 
 from customers.demo import DEMO_PASSWORD
 from accounts.models import Team
-from customers.models import Contact, Customer, Interaction
 from accounts.roles import SALES_MANAGER, SALES_REP
+from customers.models import Contact, Customer, Interaction
+from tests.factories.customers import CustomerFactory, RepFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +85,7 @@ def test_add_adds_more_customers():
 def test_output_lists_the_demo_sign_ins():
     out = _seed(customers=10)
 
-    assert f"Demo sign-ins (password for all: {DEMO_PASSWORD}):" in out
+    assert f"Demo sign-ins (password for all but admin: {DEMO_PASSWORD}):" in out
     for username in ("admin", "manager.north", "manager.south", "rep.wang", "rep.emma", "rep.zhao"):
         assert username in out
     assert "manager.north   Sales manager (North team)" in out
@@ -92,3 +94,74 @@ def test_output_lists_the_demo_sign_ins():
 def test_negative_count_is_refused():
     with pytest.raises(CommandError, match="--customers must be zero or more."):
         _seed(customers=-1)
+
+
+# Safety -----------------------------------------------------------------------------------------------------------
+
+def test_a_database_with_users_the_demo_did_not_create_is_refused():
+    # given: a real user and their customer
+    CustomerFactory(owner=RepFactory(username="real.rep"))
+
+    # when / then
+    with pytest.raises(CommandError, match=r"holds data the demo did not create \(1 user not in the demo, "
+                                           r"1 customer owned by them\).*--force"):
+        _seed(customers=5)
+    assert not get_user_model().objects.filter(username="admin").exists()
+    assert Customer.objects.count() == 1
+
+
+def test_force_seeds_a_database_with_other_data():
+    RepFactory(username="real.rep")
+
+    _seed(customers=5, force=True)
+
+    assert Customer.objects.count() == 5 and get_user_model().objects.filter(username="admin").exists()
+
+
+def test_running_again_on_the_demos_own_data_is_not_refused():
+    _seed(customers=5)
+
+    out = _seed(customers=5)
+
+    assert "Customers exist already" in out
+
+
+def test_with_debugging_off_the_demo_administrator_gets_a_random_password_shown_once(settings):
+    # given
+    settings.DEBUG = False
+
+    # when
+    first = _seed(customers=5)
+    second = _seed(customers=5)
+
+    # then: not the published password; the printed one works; it is not printed again
+    admin = get_user_model().objects.get(username="admin")
+    assert not admin.check_password(DEMO_PASSWORD)
+    printed = re.search(r"Password of admin, shown only now \(debugging is off\): (\S+)", first).group(1)
+    assert admin.check_password(printed) and printed not in second
+    assert "admin keeps the password printed when it was created." in second
+    assert get_user_model().objects.get(username="rep.wang").check_password(DEMO_PASSWORD)
+
+
+def test_with_debugging_on_the_demo_administrator_gets_the_published_password(settings):
+    settings.DEBUG = True
+
+    out = _seed(customers=5)
+
+    assert get_user_model().objects.get(username="admin").check_password(DEMO_PASSWORD)
+    assert f"Demo sign-ins (password for all: {DEMO_PASSWORD}):" in out and "shown only now" not in out
+
+
+def test_with_debugging_off_a_demo_administrator_with_the_published_password_gets_a_new_one(settings):
+    # given: a demo seeded while debugging
+    settings.DEBUG = True
+    _seed(customers=5)
+
+    # when: seeded again with debugging off
+    settings.DEBUG = False
+    out = _seed(customers=5)
+
+    # then
+    printed = re.search(r"Password of admin, shown only now \(debugging is off\): (\S+)", out).group(1)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.check_password(printed) and not admin.check_password(DEMO_PASSWORD)
