@@ -29,6 +29,8 @@ NOT_PAGES = {
     "customers:customer-autocomplete": "JSON",
     "login": "for anonymous users (fetched in its own test)",
     "security:sign-in-code": "needs a password step first (fetched in its own test)",
+    "records:deletion-restore": "POST only",
+    "records:deletion-purge": "POST only",
 }
 
 
@@ -68,6 +70,10 @@ def pages(administrator, customer, foreign_customer):
         "customers:relationship-delete": {**pk, "relationship_pk": relationship.pk},
         "security:two-factor": {}, "security:two-factor-enrol": {}, "security:recovery-codes": {},
         "security:two-factor-disable": {},
+        "customers:customer-personal-data": pk, "customers:customer-erase": pk,
+        "customers:contact-personal-data": {**pk, "contact_pk": contact.pk},
+        "customers:contact-erase": {**pk, "contact_pk": contact.pk},
+        "records:recycle-bin": {}, "records:audit-log": {},
     }
 
 
