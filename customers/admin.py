@@ -1,17 +1,31 @@
 """Back-office screens. Staff who are not administrators get the same ownership scope as in the app:
 lists, search, autocomplete, form choices and object URLs all go through customers.selectors."""
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db import models
 from django.http import Http404
+from django.utils import formats
+from django.utils.text import smart_split
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.timezones import localtime_or_utc, naive_localtime_or_utc
 from customers.models import Contact, Customer, Interaction, Relationship, Tag, Team
 from customers.roles import Role, role_of
-from customers.selectors import customer_scope, owners_for
+from customers.selectors import SEARCH_MAX_WORDS, customer_scope, owners_for
 from customers.services import customer_normalize
 
 
-class ScopedAdminMixin:
+class CappedSearchMixin:
+    """Searches with the first SEARCH_MAX_WORDS words typed: each word is one more condition, and SQLite refuses
+    a query of about a thousand ("Expression tree is too large")."""
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = " ".join(list(smart_split(search_term))[:SEARCH_MAX_WORDS])
+        return super().get_search_results(request, queryset, search_term)
+
+
+class ScopedAdminMixin(CappedSearchMixin):
     """Limits an admin to the records reachable through customers the user may see.
 
     Related objects in the list are prefetched (`list_prefetch_related`), never joined: with a JOIN, MySQL
@@ -95,9 +109,19 @@ class ContactAdmin(ScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
 
+class _StoredTimeSplitDateTime(AdminSplitDateTime):
+    """Shows a time that cannot be converted to the active zone (a year-1 typo) as stored, so it can be corrected."""
+
+    def decompress(self, value):
+        if value:
+            value = naive_localtime_or_utc(value)
+            return [value.date(), value.time()]
+        return [None, None]
+
+
 @admin.register(Interaction)
 class InteractionAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["subject", "customer", "channel", "direction", "occurred_at", "outcome", "user"]
+    list_display = ["subject", "customer", "channel", "direction", "when", "outcome", "user"]
     list_filter = ["channel", "direction", "outcome"]
     search_fields = ["^subject"]
     list_prefetch_related = ("customer", "user")
@@ -106,6 +130,11 @@ class InteractionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # years for a date hierarchy, would read the whole table on every visit.
     ordering = ["-id"]
     show_full_result_count = False
+    formfield_overrides = {models.DateTimeField: {"widget": _StoredTimeSplitDateTime}}
+
+    @admin.display(description=_("when"), ordering="occurred_at")
+    def when(self, obj):
+        return formats.localize(localtime_or_utc(obj.occurred_at))
 
 
 @admin.register(Relationship)
@@ -121,7 +150,7 @@ class RelationshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(CappedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
 

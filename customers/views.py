@@ -18,6 +18,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from crm.pagination import CappedPaginator
+from crm.querystring import query_int
 from customers import selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, InteractionForm, RelationshipForm
@@ -118,8 +119,7 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         customer, user = self.object, self.request.user
-        requested = self.request.GET.get("page", "")
-        page = int(requested) if requested.isdigit() and len(requested) < 7 else 1
+        page = query_int(self.request.GET, "page", default=1, min_value=1)
         interactions, page, has_older = selectors.customer_timeline(customer=customer, page=page)
         context.update(
             tags=list(customer.tags.all()),
@@ -238,9 +238,9 @@ class CustomerAutocompleteView(LoginRequiredMixin, PermissionRequiredMixin, View
         if len(text) < 2:
             return JsonResponse({"results": []})
         customers = selectors.customer_search(selectors.customer_scope(user=request.user), text)
-        exclude = request.GET.get("exclude", "")
-        if exclude.isdigit():
-            customers = customers.exclude(pk=int(exclude))
+        exclude = query_int(request.GET, "exclude", min_value=1, max_value=2**63 - 1)  # a BIGINT key
+        if exclude is not None:
+            customers = customers.exclude(pk=exclude)
         results = [
             {"id": pk, "text": name, "city": city}
             for pk, name, city in customers.order_by("name", "id").values_list("pk", "name", "city")[:15]
