@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer, Interaction, Relationship, Tag
-from customers.selectors import customer_duplicates, customer_scope, owners_for
+from customers.selectors import customer_duplicates, customer_scope, customer_visibility, owners_for
 from customers.validators import phone_digits
 
 if TYPE_CHECKING:
@@ -18,15 +18,42 @@ if TYPE_CHECKING:
 
 
 class DuplicateCustomerError(ValidationError):
-    """A new customer's email or phone matches existing customers; `duplicates` lists them."""
+    """A new customer's email or phone matches existing customers. `visible` lists those the user may open;
+    of the others, `hidden_match` tells only what matched ("email", "phone"): never which, whose or how many."""
 
-    def __init__(self, duplicates: list[Customer]):
+    def __init__(self, *, visible: list[Customer], hidden_match: frozenset[str] = frozenset()):
         super().__init__(
             _("A customer with the same email or phone already exists. Check it is not the same customer, "
               "or confirm that you want to create another one."),
             code="duplicate",
         )
-        self.duplicates = duplicates
+        self.visible = visible
+        self.hidden_match = hidden_match
+
+    @property
+    def hidden_notice(self) -> str:
+        """One sentence for the duplicates the user cannot open, or "" when there are none."""
+        if not self.hidden_match:
+            return ""
+        if self.hidden_match == {"email"}:
+            return _("A customer record with this email address already exists. Ask an administrator whether it "
+                     "is the same customer.")
+        if self.hidden_match == {"phone"}:
+            return _("A customer record with this phone number already exists. Ask an administrator whether it "
+                     "is the same customer.")
+        return _("A customer record with this email address or phone number already exists. Ask an "
+                 "administrator whether it is the same customer.")
+
+
+def _duplicate_match(customer: Customer, others: list[Customer]) -> frozenset[str]:
+    """Which of the new customer's fields the `others` share: "email", "phone" or both."""
+    matched = set()
+    for other in others:
+        if customer.email and other.email.lower() == customer.email:
+            matched.add("email")
+        if customer.phone_digits and other.phone_digits == customer.phone_digits:
+            matched.add("phone")
+    return frozenset(matched)
 
 
 def _check_owner(*, owner: Any, by: AbstractBaseUser) -> None:
@@ -59,7 +86,14 @@ def customer_create(
     if not allow_duplicate:
         duplicates = list(customer_duplicates(email=customer.email, phone=customer.phone)[:10])
         if duplicates:
-            raise DuplicateCustomerError(duplicates)
+            # The warning prevents duplicates even across books, but of a record `by` cannot open it says only
+            # that it exists and to ask an administrator: its name, owner or number would tell them another
+            # user's customers.
+            can_see = customer_visibility(user=by)
+            hidden = [d for d in duplicates if not can_see(d)]
+            # audit: when `hidden`, record that `by` was told that records they cannot reach share this email/phone
+            raise DuplicateCustomerError(visible=[d for d in duplicates if can_see(d)],
+                                         hidden_match=_duplicate_match(customer, hidden))
     customer._history_user = by
     customer.save()
     if tags:

@@ -174,9 +174,8 @@ class CustomerCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         except services.DuplicateCustomerError as exc:
             form.add_error(None, exc)
             form.show_duplicate_confirmation()
-            can_see = selectors.customer_visibility(user=self.request.user)
             return self.render_to_response(self.get_context_data(
-                form=form, duplicates=[(d, can_see(d)) for d in exc.duplicates]))
+                form=form, duplicates=exc.visible, hidden_duplicates_notice=exc.hidden_notice))
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
