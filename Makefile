@@ -46,7 +46,8 @@ messages: setup
 
 check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SECRET_KEY=$$(openssl rand -hex 32) $(BIN)/python manage.py check --deploy --fail-level WARNING --settings crm.settings.production
+	DJANGO_SECRET_KEY=$$(openssl rand -hex 32) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING --settings crm.settings.production
 
 clean:
 	rm -rf $(VENV) var staticfiles
