@@ -13,7 +13,6 @@ from customers.models import Customer, Tag
 from customers.roles import Role, role_of
 from customers.selectors import SEARCH_MAX_CHARS, customer_search, owners_for
 
-
 # Each sort continues with tie-breakers in the same direction, so an index such as (tier, name, id) serves the
 # whole ORDER BY and pages never repeat or skip rows that share a value.
 SORTS = {

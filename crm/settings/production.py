@@ -6,9 +6,9 @@ import os
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
-from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, STORAGES, env
 
 # Without a broker, base.py runs tasks inside the calling process (memory://): in production that would run

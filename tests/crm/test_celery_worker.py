@@ -5,7 +5,6 @@ import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from celery.result import AsyncResult

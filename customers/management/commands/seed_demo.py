@@ -37,6 +37,6 @@ class Command(BaseCommand):
                 f"{result.interactions:,} interactions and {result.relationships:,} relationships "
                 f"in {time.monotonic() - started:.1f} s."
             ))
-        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, role, team in DEMO_USERS:
             self.stdout.write(f"  {username:<15} {role}{f' ({team} team)' if team else ''}")
