@@ -33,6 +33,17 @@ def test_timeline_page_that_is_not_a_plain_number_shows_the_first_page(client, r
     assert "Renewal call" in page_text(response)
 
 
+@pytest.mark.parametrize("page", ["²", "٣x", "1e3", "-1", "99999999999999999999", "9" * 5000])
+@pytest.mark.parametrize("url", ["list", "history"])
+def test_list_and_history_pages_that_are_not_a_plain_number_answer(client, rep, customer, page, url):
+    client.force_login(rep)
+    target = LIST if url == "list" else reverse("customers:customer-history", args=[customer.pk])
+
+    response = client.get(target, {"page": page})
+
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("exclude", ["²", "¹²", "abc", "-3", "99999999999999999999", "9" * 5000])
 def test_autocomplete_exclude_that_is_not_a_plain_number_is_ignored(client, rep, customer, exclude):
     client.force_login(rep)
