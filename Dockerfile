@@ -9,7 +9,8 @@ WORKDIR /app
 COPY requirements.txt requirements-mysql.txt ./
 RUN pip install --no-cache-dir -r requirements.txt -r requirements-mysql.txt
 COPY . .
-RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-real-key python manage.py collectstatic --noinput \
+RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-real-key CELERY_BROKER_URL=redis://collectstatic-only:6379/0 \
+    python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 crm && chown -R crm /app
 USER crm
 EXPOSE 8000

@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 2000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup worker beat bench bench-analytics messages check clean
+.PHONY: run test lint setup worker beat bench bench-analytics messages check clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -17,6 +17,12 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint only for now (rules in pyproject.toml). The format checks, `ruff format --check .` and
+# `djlint templates --check`, are added after the one-time reformat of the tree.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/djlint templates --lint
 
 setup: $(VENV)/.installed
 
@@ -46,7 +52,8 @@ messages: setup
 
 check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SECRET_KEY=$$(openssl rand -hex 32) $(BIN)/python manage.py check --deploy --fail-level WARNING --settings crm.settings.production
+	DJANGO_SECRET_KEY=$$(openssl rand -hex 32) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING --settings crm.settings.production
 
 clean:
 	rm -rf $(VENV) var staticfiles

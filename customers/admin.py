@@ -1,12 +1,16 @@
 """Back-office screens. They reach, save and delete exactly as the pages do: the scope comes from
 accounts.reach, every save and delete (also inlines and bulk deletes) goes through customers.services."""
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.timezones import localtime_or_utc, naive_localtime_or_utc
 from customers import services
 from customers.models import Contact, Customer, Interaction, Relationship, Tag
-from records.adminkit import OwnedAdminMixin, save_inline_through_services
+from records.adminkit import CappedSearchMixin, OwnedAdminMixin, save_inline_through_services
 
 
 class ContactInline(admin.TabularInline):
@@ -90,9 +94,19 @@ class ContactAdmin(HistoryAdmin):
         services.contact_delete(contact=obj, by=request.user)
 
 
+class _StoredTimeSplitDateTime(AdminSplitDateTime):
+    """Shows a time that cannot be converted to the active zone (a year-1 typo) as stored, so it can be corrected."""
+
+    def decompress(self, value):
+        if value:
+            value = naive_localtime_or_utc(value)
+            return [value.date(), value.time()]
+        return [None, None]
+
+
 @admin.register(Interaction)
 class InteractionAdmin(HistoryAdmin):
-    list_display = ["subject", "customer", "channel", "direction", "occurred_at", "outcome", "user"]
+    list_display = ["subject", "customer", "channel", "direction", "when", "outcome", "user"]
     list_filter = ["channel", "direction", "outcome"]
     search_fields = ["^subject"]
     list_prefetch_related = ("customer", "user")
@@ -101,6 +115,11 @@ class InteractionAdmin(HistoryAdmin):
     # years for a date hierarchy, would read the whole table on every visit.
     ordering = ["-id"]
     show_full_result_count = False
+    formfield_overrides = {models.DateTimeField: {"widget": _StoredTimeSplitDateTime}}
+
+    @admin.display(description=_("when"), ordering="occurred_at")
+    def when(self, obj):
+        return formats.localize(localtime_or_utc(obj.occurred_at))
 
     def create(self, request, obj, form):
         services.interaction_log(customer=obj.customer, by=request.user, interaction=obj)
@@ -136,6 +155,6 @@ class RelationshipAdmin(HistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(CappedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]

@@ -11,7 +11,7 @@ from django_countries import countries
 
 from customers.models import Customer, Tag
 from accounts.reach import owner_ids
-from customers.selectors import customer_search, owners_for
+from customers.selectors import SEARCH_MAX_CHARS, customer_search, owners_for
 
 
 # Each sort continues with tie-breakers in the same direction, so an index such as (tier, name, id) serves the
@@ -57,7 +57,7 @@ def sort_fields(value: str) -> list[str]:
 class CustomerFilter(django_filters.FilterSet):
     # The selects are written by the `filter_select` template tag; only the search box uses its widget.
     q = django_filters.CharFilter(
-        method="search", label=_("Search"),
+        method="search", label=_("Search"), max_length=SEARCH_MAX_CHARS,
         widget=forms.TextInput(attrs={"placeholder": _("Name, email or phone"), "type": "search",
                                       "class": "form-control"}),
     )

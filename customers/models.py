@@ -1,5 +1,6 @@
 """Customers, the people at them, what we said to them, and how they relate to each other."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -211,8 +212,21 @@ class Interaction(OwnedRecord):
         verbose_name_plural = _("interactions")
         indexes = [models.Index(fields=["customer", "deletion", "-occurred_at"], name="interaction_live_timeline_idx")]
 
+    # The years an interaction may be dated in. A typo such as year 0001 would be stored, but could not be shown
+    # in every time zone: 0001-01-01 00:00 UTC is in year 0 in Los Angeles, which Python cannot represent.
+    EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
     def __str__(self) -> str:
         return self.subject
+
+    def clean(self):
+        super().clean()
+        # The year as entered, in its own time zone: converting a year-1 time entered east of UTC to UTC overflows.
+        if self.occurred_at is not None and not self.EARLIEST_YEAR <= self.occurred_at.year <= self.LATEST_YEAR:
+            raise ValidationError({"occurred_at": ValidationError(
+                _("Enter a date between %(earliest)s and %(latest)s."), code="out_of_range",
+                params={"earliest": self.EARLIEST_YEAR, "latest": self.LATEST_YEAR},
+            )})
 
 
 class Relationship(OwnedRecord):

@@ -29,6 +29,11 @@ _FT_STOPWORDS = frozenset(
     "a about an are as at be by com de en for from how i in is it la of on or that the this to was what when "
     "where who will with und www".split()
 )
+# A search reads at most this much of what was typed: the list's search box refuses longer text, and each word
+# adds a condition to the query (SQLite refuses one of about 990 words: "Expression tree is too large"), while
+# past a few words another word narrows the matches no further.
+SEARCH_MAX_CHARS = 200
+SEARCH_MAX_WORDS = 10
 _WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+")
 _LATIN_TEXT = re.compile(r"[0-9A-Za-z\u00C0-\u024F\s'&.,()/-]+")
 
@@ -105,8 +110,9 @@ def customer_search(customers: QuerySet[Customer], text: str) -> QuerySet[Custom
 
     Each branch uses an index: email and phone_digits B-trees, or the FULLTEXT index on name for words
     anywhere in the name; text the FULLTEXT index cannot hold (CJK, short words) matches the name prefix.
+    Only the first SEARCH_MAX_CHARS characters and SEARCH_MAX_WORDS name words are searched.
     """
-    text = text.strip()
+    text = text.strip()[:SEARCH_MAX_CHARS].strip()
     if not text:
         return customers
     # Email and phone matches come sorted by the matched column (an explicit sort still wins): its index then
@@ -117,7 +123,7 @@ def customer_search(customers: QuerySet[Customer], text: str) -> QuerySet[Custom
     digits = phone_digits(text)
     if digits and re.fullmatch(r"[0-9 +()./-]+", text):
         return customers.filter(phone_digits__istartswith=digits).order_by("phone_digits", "id")
-    words = fulltext_words(text)
+    words = fulltext_words(text)[:SEARCH_MAX_WORDS]
     if words and _LATIN_TEXT.fullmatch(text):
         return customers.filter(name__word_prefix=" ".join(words))
     return customers.filter(name__istartswith=text)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import reach
 from customers.models import Contact, Customer, Interaction, Relationship, Tag
-from customers.selectors import customer_duplicates, customer_scope, owners_for
+from customers.selectors import customer_duplicates, customer_scope, customer_visibility, owners_for
 from customers.validators import phone_digits
 from records.audit import audit_record
 from records.models import AuditEntry, Deletion
@@ -28,15 +28,42 @@ if TYPE_CHECKING:
 
 
 class DuplicateCustomerError(ValidationError):
-    """A new customer's email or phone matches existing customers; `duplicates` lists them."""
+    """A new customer's email or phone matches existing customers. `visible` lists those the user may open;
+    of the others, `hidden_match` tells only what matched ("email", "phone"): never which, whose or how many."""
 
-    def __init__(self, duplicates: list[Customer]):
+    def __init__(self, *, visible: list[Customer], hidden_match: frozenset[str] = frozenset()):
         super().__init__(
             _("A customer with the same email or phone already exists. Check it is not the same customer, "
               "or confirm that you want to create another one."),
             code="duplicate",
         )
-        self.duplicates = duplicates
+        self.visible = visible
+        self.hidden_match = hidden_match
+
+    @property
+    def hidden_notice(self) -> str:
+        """One sentence for the duplicates the user cannot open, or "" when there are none."""
+        if not self.hidden_match:
+            return ""
+        if self.hidden_match == {"email"}:
+            return _("A customer record with this email address already exists. Ask an administrator whether it "
+                     "is the same customer.")
+        if self.hidden_match == {"phone"}:
+            return _("A customer record with this phone number already exists. Ask an administrator whether it "
+                     "is the same customer.")
+        return _("A customer record with this email address or phone number already exists. Ask an "
+                 "administrator whether it is the same customer.")
+
+
+def _duplicate_match(customer: Customer, others: list[Customer]) -> frozenset[str]:
+    """Which of the new customer's fields the `others` share: "email", "phone" or both."""
+    matched = set()
+    for other in others:
+        if customer.email and other.email.lower() == customer.email:
+            matched.add("email")
+        if customer.phone_digits and other.phone_digits == customer.phone_digits:
+            matched.add("phone")
+    return frozenset(matched)
 
 
 def _check_owner(*, owner: Any, by: AbstractBaseUser) -> None:
@@ -57,13 +84,13 @@ def _apply(customer: Customer, fields: dict[str, Any]) -> None:
     customer_normalize(customer)
 
 
-@transaction.atomic
 def customer_create(
     *, by: AbstractBaseUser, tags: Iterable[Tag] = (), allow_duplicate: bool = False,
     customer: Customer | None = None, **fields: Any
 ) -> Customer:
     """Create a customer owned by someone `by` may assign to (from `fields`, or an unsaved instance the admin's
-    form filled in). Raises DuplicateCustomerError unless allowed."""
+    form filled in), atomically. Raises DuplicateCustomerError unless allowed; a duplicate `by` cannot reach is
+    recorded in the audit log (outside the refused transaction, so the entry stays)."""
     customer = customer if customer is not None else Customer()
     _apply(customer, fields)
     _check_owner(owner=customer.owner if customer.owner_id else None, by=by)
@@ -71,11 +98,22 @@ def customer_create(
     if not allow_duplicate:
         duplicates = list(customer_duplicates(email=customer.email, phone=customer.phone)[:10])
         if duplicates:
-            raise DuplicateCustomerError(duplicates)
-    customer._history_user = by
-    customer.save()
-    if tags:
-        customer.tags.set(tags)
+            # The warning prevents duplicates even across books, but of a record `by` cannot open it says only
+            # that it exists and to ask an administrator: its name, owner or number would tell them another
+            # user's customers.
+            can_see = customer_visibility(user=by)
+            hidden = [d for d in duplicates if not can_see(d)]
+            if hidden:
+                audit_record(action=AuditEntry.Action.DUPLICATE_HINT, actor=by, object_type="customers.customer",
+                             object_id=",".join(str(d.pk) for d in hidden)[:64], label=hidden[0].name,
+                             detail={"matched": sorted(_duplicate_match(customer, hidden))})
+            raise DuplicateCustomerError(visible=[d for d in duplicates if can_see(d)],
+                                         hidden_match=_duplicate_match(customer, hidden))
+    with transaction.atomic():
+        customer._history_user = by
+        customer.save()
+        if tags:
+            customer.tags.set(tags)
     return customer
 
 

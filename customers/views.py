@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 
 from crm.pagination import CappedPaginator
 from accounts import reach
+from crm.querystring import query_int
 from customers import privacy, selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, InteractionForm, RelationshipForm
@@ -126,8 +127,7 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         customer, user = self.object, self.request.user
-        requested = self.request.GET.get("page", "")
-        page = int(requested) if requested.isdigit() and len(requested) < 7 else 1
+        page = query_int(self.request.GET, "page", default=1, min_value=1)
         interactions, page, has_older = selectors.customer_timeline(customer=customer, page=page)
         context.update(
             tags=list(customer.tags.all()),
@@ -184,9 +184,8 @@ class CustomerCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         except services.DuplicateCustomerError as exc:
             form.add_error(None, exc)
             form.show_duplicate_confirmation()
-            can_see = selectors.customer_visibility(user=self.request.user)
             return self.render_to_response(self.get_context_data(
-                form=form, duplicates=[(d, can_see(d)) for d in exc.duplicates]))
+                form=form, duplicates=exc.visible, hidden_duplicates_notice=exc.hidden_notice))
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
@@ -259,9 +258,9 @@ class CustomerAutocompleteView(LoginRequiredMixin, PermissionRequiredMixin, View
         if len(text) < 2:
             return JsonResponse({"results": []})
         customers = selectors.customer_search(selectors.customer_scope(user=request.user), text)
-        exclude = request.GET.get("exclude", "")
-        if exclude.isdigit():
-            customers = customers.exclude(pk=int(exclude))
+        exclude = query_int(request.GET, "exclude", min_value=1, max_value=2**63 - 1)  # a BIGINT key
+        if exclude is not None:
+            customers = customers.exclude(pk=exclude)
         results = [
             {"id": pk, "text": name, "city": city}
             for pk, name, city in customers.order_by("name", "id").values_list("pk", "name", "city")[:15]

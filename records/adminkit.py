@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.text import smart_split
 from django.utils.translation import gettext as _
 
 from accounts import reach
@@ -43,7 +44,20 @@ class VersionedAdminForm(forms.ModelForm):
         return cleaned
 
 
-class OwnedAdminMixin:
+# Each word typed into an admin search is one more condition; SQLite refuses a query of about a thousand
+# ("Expression tree is too large"), and nobody means more than a few.
+ADMIN_SEARCH_MAX_WORDS = 10
+
+
+class CappedSearchMixin:
+    """Searches with the first ADMIN_SEARCH_MAX_WORDS words typed."""
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = " ".join(list(smart_split(search_term))[:ADMIN_SEARCH_MAX_WORDS])
+        return super().get_search_results(request, queryset, search_term)
+
+
+class OwnedAdminMixin(CappedSearchMixin):
     """Scope, choices, saves and deletes of an owned model's admin, through reach and the model's services.
 
     Subclasses implement `create(request, obj, form)`, `update(request, obj, form)` and `delete(request, obj)`

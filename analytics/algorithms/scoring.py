@@ -9,12 +9,20 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import accuracy_score, brier_score_loss, confusion_matrix, mean_absolute_error, r2_score, roc_auc_score
+from sklearn.metrics import (
+    accuracy_score,
+    brier_score_loss,
+    confusion_matrix,
+    mean_absolute_error,
+    r2_score,
+    roc_auc_score,
+)
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from ._frames import jsonable, numeric as as_numeric, require_columns, require_no_missing, require_rows
+from ._frames import jsonable, require_columns, require_no_missing, require_rows
+from ._frames import numeric as as_numeric
 from ._threads import one_thread
 from .errors import AnalyticsInputError
 

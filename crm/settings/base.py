@@ -217,7 +217,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # CELERY
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
-# Without a broker, tasks run eagerly in the calling process, so a fresh checkout needs no Redis.
+# Without a broker, tasks run eagerly in the calling process, so a fresh checkout needs no Redis (production.py
+# refuses to start without one).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -232,9 +233,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Late acks: a task whose worker dies is delivered again, so tasks must be idempotent (analytics runs are).
-CELERY_TASK_ACKS_LATE = True
+# Late acknowledgement is declared per task, on idempotent tasks only (`acks_late=True`): their message is
+# acknowledged when they finish, so a task whose worker process dies is delivered again. Other tasks are
+# acknowledged on receipt and never run twice.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A late-acknowledged task that keeps killing its worker (out of memory, a crash in a C library) runs at most this
+# many times for one message, then is marked failed instead of being delivered again (crm.celery.Task).
+CELERY_TASK_MAX_DELIVERIES = env.int("CELERY_TASK_MAX_DELIVERIES", default=3)
+# A worker process is replaced after a task leaves its resident memory above this many KiB, so memory that pandas
+# keeps after a large analytics run goes back to the system. A process with the analytics libraries loaded holds
+# about 215 MB and the largest benchmarked runs add up to 205 MB (README: bench-analytics).
+# https://docs.celeryq.dev/en/stable/userguide/workers.html#max-memory-per-child-setting
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512 * 1024)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)

@@ -6,8 +6,17 @@ import os
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
-from .base import *  # noqa: E402,F403
-from .base import STORAGES, env
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL, STORAGES, env
+
+# Without a broker, base.py runs tasks inside the calling process (memory://): in production that would run
+# analytics inside web requests, quietly. Refuse to start instead.
+if CELERY_BROKER_URL.startswith("memory:"):
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must name the broker the workers read, e.g. redis://redis:6379/0, in production."
+    )
 
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

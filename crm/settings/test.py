@@ -4,7 +4,7 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789abcdefgh")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 from .base import DATABASES, LOGGING
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

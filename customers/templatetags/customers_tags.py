@@ -1,10 +1,14 @@
 """Formatting helpers for customer templates; they never query the database."""
+from datetime import datetime
 from functools import lru_cache
 
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from crm.timezones import localtime_or_utc
 from customers.models import Customer
 
 register = template.Library()
@@ -70,6 +74,18 @@ def user_label(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def local_date(value, arg=None):
+    """`value|date:arg` in the active time zone, except that a time too near year 1 or 9999 to convert to it
+    (0001-01-01 00:00 UTC is in year 0 in Los Angeles) is shown as stored, in UTC, instead of failing the page.
+
+    Django's own `date` filter converts before it is called (expects_localtime), where the error cannot be caught.
+    """
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = localtime_or_utc(value)
+    return date_filter(value, arg)
 
 
 @register.filter

@@ -57,7 +57,7 @@ def test_excluded_items_never_appear_but_their_baskets_still_count():
 
 def test_thresholds_filter_confidence_and_lift():
     rules = mine_rules(DAIRY, min_support=0.4, min_confidence=0.9, exclude=["POSTAGE"]).rules
-    assert [(set(a), set(c)) for a, c in zip(rules["antecedents"], rules["consequents"])] == [({"butter"}, {"bread"})]
+    assert [(set(a), set(c)) for a, c in zip(rules["antecedents"], rules["consequents"], strict=True)] == [({"butter"}, {"bread"})]
     assert len(mine_rules(DAIRY, min_support=0.4, min_lift=1.5, exclude=["POSTAGE"]).rules) == 2
 
 
@@ -110,7 +110,7 @@ def test_every_frequent_itemset_is_found():
     # when
     rules = mine_rules(baskets, min_support=0.05, max_len=3).rules
     # then the rules cover exactly those itemsets
-    mined = {antecedents | consequents for antecedents, consequents in zip(rules["antecedents"], rules["consequents"])}
+    mined = {antecedents | consequents for antecedents, consequents in zip(rules["antecedents"], rules["consequents"], strict=True)}
     assert mined == frequent_pairs_and_triples
 
 

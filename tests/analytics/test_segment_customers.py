@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.algorithms import AnalyticsInputError, segment_customers
-from analytics.algorithms import segmentation
+from analytics.algorithms import AnalyticsInputError, segment_customers, segmentation
 
 
 def _two_groups(size: int = 12) -> pd.DataFrame:

@@ -192,18 +192,80 @@ def test_duplicate_checkbox_is_rendered_once(client, rep, customer):
     assert response.content.decode().count('name="confirm_duplicate"') == 1
 
 
-def test_duplicate_owned_by_another_user_is_mentioned_without_name_or_link(client, rep, foreign_customer):
+HIDDEN_EMAIL = ("A customer record with this email address already exists. Ask an administrator whether it is "
+                "the same customer.")
+HIDDEN_PHONE = ("A customer record with this phone number already exists. Ask an administrator whether it is "
+                "the same customer.")
+HIDDEN_EITHER = ("A customer record with this email address or phone number already exists. Ask an administrator "
+                 "whether it is the same customer.")
+
+
+def test_duplicate_the_user_cannot_reach_is_one_sentence_without_name_owner_or_link(client, rep, foreign_customer):
     client.force_login(rep)
 
     response = client.post(URL, _form(rep, name="Zenith Foods", email="INFO@zenith.test", phone=""))
 
     html = page_text(response)
     assert "Possible duplicates" in html
-    assert "A customer owned by another user" in html
-    assert "Zenith Foods GmbH" not in html
-    assert foreign_customer.get_absolute_url() not in html
-    assert "+49 30 1234 5678" not in html
+    assert HIDDEN_EMAIL in html
+    for detail in ("Zenith Foods GmbH", foreign_customer.get_absolute_url(), "+49 30 1234 5678", "Otto", "Side",
+                   "rep.other", "another user"):
+        assert detail not in html
+    assert "Create it anyway: this is a different customer" in html
     assert not Customer.objects.exclude(pk=foreign_customer.pk).exists()
+
+
+def test_duplicate_phone_the_user_cannot_reach_names_the_phone(client, rep, foreign_customer):
+    client.force_login(rep)
+
+    response = client.post(URL, _form(rep, name="Zenith", email="", phone="+49 (30) 1234-5678"))
+
+    assert HIDDEN_PHONE in page_text(response)
+
+
+def test_several_duplicates_the_user_cannot_reach_are_one_sentence_without_a_count(client, rep, outsider,
+                                                                                    other_manager):
+    # given: three records of two other users, matching the email or the phone
+    CustomerFactory(owner=outsider, email="shared@example.com")
+    CustomerFactory(owner=outsider, email="shared@example.com")
+    CustomerFactory(owner=other_manager, email="", phone="+1 212 555 0100")
+    client.force_login(rep)
+
+    # when
+    response = client.post(URL, _form(rep, email="shared@example.com", phone="+1 212 555 0100"))
+
+    # then
+    html = page_text(response)
+    assert html.count(HIDDEN_EITHER) == 1
+    assert "<li>" not in html.split('data-testid="duplicates"')[1].split("</div>")[0]
+    assert Customer.objects.count() == 3
+
+
+def test_duplicates_in_reach_are_listed_and_those_out_of_reach_are_one_sentence(client, manager, teammate,
+                                                                                 outsider):
+    # given: the manager reaches the teammate's record, not the other team's
+    reachable = CustomerFactory(owner=teammate, name="Shared Teammate Ltd", email="shared@example.com")
+    CustomerFactory(owner=outsider, name="Shared Outsider Ltd", email="shared@example.com")
+    client.force_login(manager)
+
+    # when
+    response = client.post(URL, _form(manager, email="shared@example.com", phone=""))
+
+    # then
+    html = page_text(response)
+    assert f'href="{reachable.get_absolute_url()}"' in html and "Shared Teammate Ltd" in html
+    assert HIDDEN_EMAIL in html
+    assert "Shared Outsider Ltd" not in html and "Otto Side" not in html
+
+
+def test_administrator_sees_every_duplicate_listed_and_no_sentence(client, administrator, foreign_customer):
+    client.force_login(administrator)
+
+    response = client.post(URL, _form(administrator, email="info@zenith.test", phone=""))
+
+    html = page_text(response)
+    assert "Zenith Foods GmbH" in html
+    assert "Ask an administrator" not in html
 
 
 def test_different_customer_is_created_without_warning(client, rep, customer):

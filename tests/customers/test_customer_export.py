@@ -82,7 +82,7 @@ def test_export_row_holds_the_customers_fields_and_joined_tags(client, rep, cust
     rows = _rows(_export(client, {"tier": "A"})[1])
     acme = next(row for row in rows if row[0] == str(customer.pk))
 
-    record = dict(zip(HEADER, acme))
+    record = dict(zip(HEADER, acme, strict=True))
     assert record["Email"] == "buyer@acme.test"
     assert record["Country"] == "GB"
     assert record["Tier"] == "A"

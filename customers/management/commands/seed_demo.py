@@ -62,9 +62,9 @@ class Command(BaseCommand):
                 f"in {time.monotonic() - started:.1f} s."
             ))
         if admin_password == DEMO_PASSWORD:
-            self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         else:
-            self.stdout.write("Demo sign-ins (password for all but %s: %s):" % (DEMO_ADMIN, DEMO_PASSWORD))
+            self.stdout.write(f"Demo sign-ins (password for all but {DEMO_ADMIN}: {DEMO_PASSWORD}):")
         for username, _first, _last, role, team in DEMO_USERS:
             self.stdout.write(f"  {username:<15} {role}{f' ({team} team)' if team else ''}")
         if admin_password != DEMO_PASSWORD:
