@@ -102,3 +102,15 @@ def test_nobody_edits_an_entry_not_even_in_the_admin(client, rep, customer):
     with pytest.raises(ValueError):
         entry.save()
     assert AuditEntry.objects.get(pk=entry.pk).object_label == "Acme Logistics Ltd"
+
+
+def test_duplicate_outside_reach_is_recorded_without_telling_the_rep_whose_it_is(client, rep, foreign_customer):
+    client.force_login(rep)
+
+    response = client.post(reverse("customers:customer-create"), {
+        "kind": "company", "name": "Zenith Again", "email": "INFO@zenith.test", "tier": "B",
+        "lifecycle_stage": "lead", "owner": rep.pk})
+
+    assert "Zenith Foods GmbH" not in page_text(response)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.DUPLICATE_HINT)
+    assert (entry.actor, entry.object_id, entry.detail) == (rep, str(foreign_customer.pk), {"matched": ["email"]})
