@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served from our own static files, no CDN
+    "crm.kit",  # the page kit's template tags (crm/kit); no models
     "accounts",
     "records",
     "customers",

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class KitConfig(AppConfig):
+    """Installed only so Django finds the kit's template tags (`{% load kit_tags %}`); the kit has no models."""
+
+    name = "crm.kit"
+    label = "kit"
+    verbose_name = "Page kit"
