@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class KitConfig(AppConfig):
@@ -6,4 +7,4 @@ class KitConfig(AppConfig):
 
     name = "crm.kit"
     label = "kit"
-    verbose_name = "Page kit"
+    verbose_name = _("Page kit")
