@@ -309,14 +309,18 @@ class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
         return super().get_breadcrumbs()
 
     def get_template_names(self) -> list[str]:
+        if not self.results_template_name:
+            raise ImproperlyConfigured(f"{type(self).__name__} must name its results_template_name.")
         if self.request.headers.get("X-Requested-With") == "XMLHttpRequest":
             return [self.results_template_name]
         return [self.template_name]
 
     def paginate_queryset(self, queryset, page_size):
-        # A filterset may offer the same rows in a form cheaper to count (`count_qs`).
-        paginator = self.get_paginator(queryset, page_size,
-                                       count_queryset=getattr(self.filterset, "count_qs", None))
+        extra = {}
+        if issubclass(self.paginator_class, CappedPaginator):
+            # A filterset may offer the same rows in a form cheaper to count (`count_qs`).
+            extra["count_queryset"] = getattr(self.filterset, "count_qs", None)
+        paginator = self.get_paginator(queryset, page_size, **extra)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))  # past the end: the last page
         return paginator, page, page.object_list, page.has_other_pages()
 
