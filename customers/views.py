@@ -83,8 +83,7 @@ class CustomerDetailView(CustomerRecordMixin, kit.ObjectPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         customer, user = self.object, self.request.user
-        requested = self.request.GET.get("page", "")
-        page = int(requested) if requested.isdigit() and len(requested) < 7 else 1
+        page = kit.query_int(self.request, "page", default=1, min_value=1, max_value=999_999)
         interactions, page, has_older = selectors.customer_timeline(customer=customer, page=page)
         context.update(
             tags=list(customer.tags.all()),
@@ -180,9 +179,9 @@ class CustomerAutocompleteView(LoginRequiredMixin, PermissionRequiredMixin, View
         if len(text) < 2:
             return JsonResponse({"results": []})
         customers = selectors.customer_search(selectors.customer_scope(user=request.user), text)
-        exclude = request.GET.get("exclude", "")
-        if exclude.isdigit():
-            customers = customers.exclude(pk=int(exclude))
+        exclude = kit.query_int(request, "exclude")
+        if exclude is not None:
+            customers = customers.exclude(pk=exclude)
         results = [
             {"id": pk, "text": name, "city": city}
             for pk, name, city in customers.order_by("name", "id").values_list("pk", "name", "city")[:15]

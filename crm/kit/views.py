@@ -21,6 +21,7 @@ from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -67,6 +68,18 @@ class ListColumn:
     label: str
     sort: str = ""
     css_class: str = ""
+
+
+def query_int(request, name: str, *, default: int | None = None, min_value: int | None = None,
+              max_value: int | None = None) -> int | None:
+    """A whole number from the query string, parsed by a form field (`"²".isdigit()` is true, but `int("²")`
+    raises); `default` when it is missing, not a number or out of range."""
+    field = forms.IntegerField(required=False, min_value=min_value, max_value=max_value)
+    try:
+        value = field.clean(request.GET.get(name))
+    except ValidationError:
+        return default
+    return default if value is None else value
 
 
 def _named(view: View, attribute: str) -> Callable[..., Any]:
