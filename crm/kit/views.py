@@ -379,6 +379,9 @@ class CsvExportView(FilteredRowsMixin, LoginRequiredMixin, PermissionRequiredMix
     def get_filename(self) -> str:
         return f"{self.filename_prefix}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.csv"
 
+    def exporting(self, filterset) -> None:
+        """Called once the filters are valid, before the rows are read: the place to record the export."""
+
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
@@ -386,6 +389,7 @@ class CsvExportView(FilteredRowsMixin, LoginRequiredMixin, PermissionRequiredMix
                 _("The export filters are invalid: %(errors)s") % {"errors": filterset.errors.as_text()},
                 status=400, content_type="text/plain; charset=utf-8",
             )
+        self.exporting(filterset)
         rows = filterset.qs.iterator(chunk_size=self.chunk_size)
         response = StreamingHttpResponse(csv_lines(rows, export_columns(self.columns)),
                                          content_type="text/csv; charset=utf-8")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from crm.kit import views as kit
 from customers.models import Contact
-from customers.views import ContactDeleteView
+from customers.views import ContactDeleteView, CustomerExportView
 from tests.customers._support import page_text
 from tests.factories.customers import ContactFactory
 
@@ -85,3 +85,21 @@ def test_a_view_that_names_no_service_is_a_configuration_error(rep, customer):
 
     with pytest.raises(ImproperlyConfigured, match="must name its service"):
         view.form_valid(form)
+
+
+def test_export_tells_the_view_before_it_reads_the_rows(client, rep, customer):
+    # given: an export that records what was asked for
+    seen = []
+
+    class RecordedExport(CustomerExportView):
+        def exporting(self, filterset):
+            seen.append(filterset.form.cleaned_data["tier"])
+
+    request = RequestFactory().get("/", {"tier": "A"})
+    request.user = rep
+
+    # when
+    response = RecordedExport.as_view()(request)
+
+    # then
+    assert response.status_code == 200 and seen == ["A"]
