@@ -33,10 +33,16 @@ def test_customer_page_with_a_superscript_page_number_shows_the_first_timeline_p
 
 @pytest.mark.django_db
 def test_autocomplete_ignores_an_exclude_that_is_not_a_number(client, rep, customer):
-    CustomerFactory(owner=rep, name="Acme Bakery")
+    # given: two customers found by email prefix (a name search would need committed rows on MariaDB)
+    CustomerFactory(owner=rep, name="Birch Bakery", email="buyer@birch.test")
     client.force_login(rep)
+    url = reverse("customers:customer-autocomplete")
 
-    response = client.get(reverse("customers:customer-autocomplete"), {"q": "Acme", "exclude": "²"})
+    # when
+    ignored = client.get(url, {"q": "buyer@", "exclude": "²"})
+    excluded = client.get(url, {"q": "buyer@", "exclude": str(customer.pk)})
 
-    assert response.status_code == 200
-    assert [r["text"] for r in response.json()["results"]] == ["Acme Bakery", "Acme Logistics Ltd"]
+    # then
+    assert ignored.status_code == 200
+    assert [r["text"] for r in ignored.json()["results"]] == ["Acme Logistics Ltd", "Birch Bakery"]
+    assert [r["text"] for r in excluded.json()["results"]] == ["Birch Bakery"]
