@@ -1,133 +1,102 @@
-"""Customer pages. Views check permissions, bind forms and call one selector or service; every object
-lookup goes through a scoped selector, so another owner's record answers 404."""
-import csv
-from copy import copy
-
+"""Customer pages, built on the page kit (crm/kit): each view declares its permission, form, the service or
+selector it calls and its headings; the kit looks every record in the URL up through the user's reach, so another
+owner's record answers 404, and renders the shared templates inside templates/customers/layout.html."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView
-from django_filters.views import FilterView
+from django.views.generic import TemplateView
 
-from crm.pagination import CappedPaginator
 from accounts import reach
+from crm.kit import views as kit
+from crm.kit.views import ListColumn, NavLink
 from crm.querystring import query_int
 from customers import privacy, selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, InteractionForm, RelationshipForm
-from customers.models import Customer
-from customers.validators import looks_like_phone
+from customers.models import Contact, Customer, Interaction, Relationship
 from records.audit import audit_record
 from records.models import AuditEntry
-from records.services import RETENTION_DAYS
-from records.versioning import StaleVersionError
 
 
-class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
-    permission_required = "customers.view_customer"
-    filterset_class = CustomerFilter
-    template_name = "customers/customer_list.html"
-    paginator_class = CappedPaginator
-    paginate_by = 25
-    strict = True
+class CustomerPages(kit.PageMixin):
+    """What every customer page shares: the layout, its sub-navigation and the first breadcrumb."""
 
-    def get_queryset(self):
-        return selectors.customer_list_for(user=self.request.user)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, count_queryset=self.filterset.count_qs)
-        page = paginator.get_page(self.request.GET.get("page"))  # out-of-range pages show the last one
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
-        query.pop("sort", None)
-        context["filter_query_string"] = query.urlencode()
-        context["current_sort"] = self.request.GET.get("sort", "name")
-        context["can_add"] = self.request.user.has_perm("customers.add_customer")
-        return context
-
-
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas in exported cells (CSV injection); a phone number such as
-    "+44 20 7946 0001" holds no formula and stays as it is."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not looks_like_phone(text):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-class CustomerExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """Exactly the rows of the filtered list, streamed, so exporting a large list never loads it whole."""
-
-    permission_required = "customers.view_customer"
-    columns = [
-        ("id", "ID"), ("name", "Name"), ("kind", "Type"), ("email", "Email"), ("phone", "Phone"),
-        ("address", "Address"), ("city", "City"), ("country", "Country"), ("industry", "Industry"),
-        ("source", "Source"), ("tier", "Tier"), ("lifecycle_stage", "Lifecycle stage"), ("score", "Score"),
-        ("owner", "Owner"), ("tags", "Tags"), ("created_at", "Created"), ("updated_at", "Updated"),
+    layout_template = "customers/layout.html"
+    breadcrumb_root = (gettext_lazy("Customers"), "customers:customer-list")
+    nav_links = [
+        NavLink(gettext_lazy("Customers"), "customers:customer-list", "customers.view_customer"),
+        NavLink(gettext_lazy("New customer"), "customers:customer-create", "customers.add_customer"),
     ]
 
-    def get(self, request):
-        filterset = CustomerFilter(request.GET, queryset=selectors.customer_list_for(user=request.user),
-                                   request=request)
-        if not filterset.is_valid():
-            return HttpResponse(
-                _("The export filters are invalid: %(errors)s") % {"errors": filterset.errors.as_text()},
-                status=400, content_type="text/plain; charset=utf-8",
-            )
-        audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, object_type="customers.customer",
-                     label=_("Customer list"), request=request,
-                     detail={"filter": request.GET.urlencode(), "rows": filterset.qs.count()})
-        rows = filterset.qs.iterator(chunk_size=2000)
-        writer = csv.writer(_Echo())
 
-        def generate():
-            yield "\ufeff"  # lets spreadsheet programs open UTF-8 (Chinese names) correctly
-            yield writer.writerow([label for _, label in self.columns])
-            for customer in rows:
-                yield writer.writerow([_csv_safe(v) for v in (
-                    customer.pk, customer.name, customer.kind, customer.email, customer.phone, customer.address,
-                    customer.city, customer.country.code, customer.industry, customer.source, customer.tier,
-                    customer.lifecycle_stage, customer.score, customer.owner_username,
-                    "; ".join(t.name for t in customer.tags.all()),
-                    customer.created_at.isoformat(), customer.updated_at.isoformat(),
-                )])
+class CustomerRecordMixin(CustomerPages):
+    """Pages about the customer in the URL; the owner is shown, so it is read in the same query."""
 
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
-        return response
+    model = Customer
+
+    def get_object_queryset(self):
+        return Customer.objects.select_related("owner")
 
 
-class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class CustomerListView(CustomerPages, kit.ListPageView):
+    permission_required = "customers.view_customer"
+    selector = selectors.customer_list_for
+    filterset_class = CustomerFilter
+    results_template_name = "customers/partials/customer_table.html"
+    heading = gettext_lazy("Customers")
+    default_sort = "name"
+    table_class = "customer-table"
+    columns = [
+        ListColumn(gettext_lazy("Name"), sort="name"),
+        ListColumn(gettext_lazy("Email")),
+        ListColumn(gettext_lazy("Phone")),
+        ListColumn(gettext_lazy("Location"), sort="country"),
+        ListColumn(gettext_lazy("Tier"), sort="tier"),
+        ListColumn(gettext_lazy("Stage"), sort="stage"),
+        ListColumn(gettext_lazy("Owner")),
+        ListColumn(gettext_lazy("Tags"), css_class="d-none d-xxl-table-cell"),
+        ListColumn(gettext_lazy("Updated"), sort="updated", css_class="text-nowrap"),
+    ]
+    export_url_name = "customers:customer-export"
+    create_url_name = "customers:customer-create"
+    create_permission = "customers.add_customer"
+    create_label = gettext_lazy("New customer")
+
+
+class CustomerExportView(kit.CsvExportView):
+    """Exactly the rows of the filtered list (the list's selector and filters)."""
+
+    permission_required = "customers.view_customer"
+    selector = selectors.customer_list_for
+    filterset_class = CustomerFilter
+    filename_prefix = "customers"
+    columns = [
+        ("ID", "pk"), ("Name", "name"), ("Type", "kind"), ("Email", "email"), ("Phone", "phone"),
+        ("Address", "address"), ("City", "city"), ("Country", "country.code"), ("Industry", "industry"),
+        ("Source", "source"), ("Tier", "tier"), ("Lifecycle stage", "lifecycle_stage"), ("Score", "score"),
+        ("Owner", "owner_username"), ("Tags", lambda customer: "; ".join(t.name for t in customer.tags.all())),
+        ("Created", "created_at"), ("Updated", "updated_at"),
+    ]
+
+    def exporting(self, filterset):
+        audit_record(action=AuditEntry.Action.EXPORT, actor=self.request.user, object_type="customers.customer",
+                     label=_("Customer list"), request=self.request,
+                     detail={"filter": self.request.GET.urlencode(), "rows": filterset.qs.count()})
+
+
+class CustomerDetailView(CustomerRecordMixin, kit.ObjectPageView):
     permission_required = "customers.view_customer"
     template_name = "customers/customer_detail.html"
-    context_object_name = "customer"
-
-    def get_object(self, queryset=None):
-        return selectors.customer_get_for(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         customer, user = self.object, self.request.user
-        page = query_int(self.request.GET, "page", default=1, min_value=1)
+        page = query_int(self.request.GET, "page", default=1, min_value=1, max_value=999_999)
         interactions, page, has_older = selectors.customer_timeline(customer=customer, page=page)
         context.update(
             tags=list(customer.tags.all()),
@@ -147,105 +116,70 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView
         return context
 
 
-class CustomerHistoryView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class CustomerHistoryView(CustomerRecordMixin, kit.HistoryPageView):
     permission_required = "customers.view_customer"
-    template_name = "customers/customer_history.html"
-    context_object_name = "customer"
-    per_page = 50
-
-    def get_object(self, queryset=None):
-        return selectors.customer_get_for(user=self.request.user, pk=self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        total = selectors.customer_history_count(customer=self.object)
-        page = Paginator(range(total), self.per_page).get_page(self.request.GET.get("page"))
-        context["page_obj"] = page
-        context["history"] = selectors.customer_history(
-            customer=self.object, limit=self.per_page, offset=page.start_index() - 1 if total else 0
-        )
-        return context
+    history_selector = selectors.customer_history
+    history_count_selector = selectors.customer_history_count
 
 
-class CustomerCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class CustomerCreateView(CustomerPages, kit.ObjectCreateView):
     permission_required = "customers.add_customer"
     form_class = CustomerForm
     template_name = "customers/customer_form.html"
+    service = services.customer_create
+    heading = gettext_lazy("New customer")
+    submit_label = gettext_lazy("Create customer")
+    success_message = gettext_lazy("Customer “%(name)s” was created.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        data.pop("version", None)
-        allow_duplicate = data.pop("confirm_duplicate")
-        try:
-            customer = services.customer_create(by=self.request.user, allow_duplicate=allow_duplicate, **data)
-        except services.DuplicateCustomerError as exc:
-            form.add_error(None, exc)
-            form.show_duplicate_confirmation()
-            return self.render_to_response(self.get_context_data(
-                form=form, duplicates=exc.visible, hidden_duplicates_notice=exc.hidden_notice))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Customer “%(name)s” was created.") % {"name": customer.name})
-        return redirect(customer)
+    def get_service_kwargs(self, form):
+        kwargs = super().get_service_kwargs(form)
+        kwargs["allow_duplicate"] = kwargs.pop("confirm_duplicate")
+        return kwargs
+
+    def service_refused(self, form, exc):
+        if not isinstance(exc, services.DuplicateCustomerError):
+            return super().service_refused(form, exc)
+        form.add_error(None, exc)
+        form.show_duplicate_confirmation()
+        return self.render_to_response(self.get_context_data(
+            form=form, duplicates=exc.visible, hidden_duplicates_notice=exc.hidden_notice))
 
 
-class CustomerObjectMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Loads the customer named in the URL through the user's scope (404 outside it)."""
-
-    # Pages under a customer change it or what hangs off it: they need the reach to change it.
-    write = True
-
-    @cached_property
-    def customer(self) -> Customer:
-        return selectors.customer_get_for(user=self.request.user, pk=self.kwargs["pk"], write=self.write)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.customer, **kwargs)
-
-
-class CustomerUpdateView(CustomerObjectMixin, FormView):
+class CustomerUpdateView(CustomerRecordMixin, kit.ObjectUpdateView):
     permission_required = "customers.change_customer"
     form_class = CustomerForm
     template_name = "customers/customer_form.html"
+    service = services.customer_update
+    submit_label = gettext_lazy("Save changes")
+    success_message = gettext_lazy("Customer “%(name)s” was updated.")
+
+    def get_heading(self):
+        return _("Edit %(name)s") % {"name": self.object.name}
 
     def get_form_kwargs(self):
-        # The form gets its own copy: validating a ModelForm writes the submitted values onto its instance,
-        # and the page keeps showing the saved customer until the change is accepted.
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": copy(self.customer)}
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        data.pop("confirm_duplicate")
-        version = data.pop("version")
-        try:
-            customer = services.customer_update(customer=copy(self.customer), by=self.request.user,
-                                                expected_version=version, **data)
-        except StaleVersionError as exc:
-            form.show_conflict(exc)
-            return self.form_invalid(form)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Customer “%(name)s” was updated.") % {"name": customer.name})
-        return redirect(customer)
+    def get_service_kwargs(self, form):
+        kwargs = super().get_service_kwargs(form)
+        kwargs.pop("confirm_duplicate")
+        return kwargs
 
 
-class CustomerDeleteView(CustomerObjectMixin, TemplateView):
+class CustomerDeleteView(CustomerRecordMixin, kit.ObjectDeleteView):
     permission_required = "customers.delete_customer"
     template_name = "customers/customer_confirm_delete.html"
+    service = services.customer_delete
+    submit_label = gettext_lazy("Delete customer")
+    success_message = gettext_lazy("Customer “%(name)s” was moved to the recycle bin.")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(retention_days=RETENTION_DAYS, **kwargs)
+    def get_title(self):
+        return _("Delete %(name)s") % {"name": self.object.name}
 
-    def post(self, request, *args, **kwargs):
-        name = self.customer.name
-        services.customer_delete(customer=self.customer, by=request.user)
-        messages.success(request, _("Customer “%(name)s” was moved to the recycle bin.") % {"name": name})
-        return redirect("customers:customer-list")
+    def get_heading(self):
+        return _("Delete %(name)s?") % {"name": self.object.name}
 
 
 class CustomerAutocompleteView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -270,166 +204,85 @@ class CustomerAutocompleteView(LoginRequiredMixin, PermissionRequiredMixin, View
 
 # Things that belong to a customer -------------------------------------------------------------------------------
 
-class ChildFormView(CustomerObjectMixin, FormView):
-    """Create or edit something that belongs to the customer in the URL, then go back to the customer page."""
+class CustomerObjectMixin(CustomerPages, kit.ParentMixin):
+    """Pages under the customer in the URL: they change it or what hangs off it, so it is reached for writing."""
 
-    success_message = ""
+    parent_model = Customer
 
-    def get_object(self):
-        return None
-
-    @cached_property
-    def object(self):
-        return self.get_object()
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.object is not None:
-            kwargs["instance"] = self.object
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
-
-    def save(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.save(form)
-        except StaleVersionError as exc:
-            form.show_conflict(exc)
-            return self.form_invalid(form)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.customer)
-
-    def form_data(self, form) -> dict:
-        """The cleaned fields for a create service (the version only matters to updates)."""
-        data = dict(form.cleaned_data)
-        data.pop("version", None)
-        return data
-
-    def update_data(self, form) -> dict:
-        data = dict(form.cleaned_data)
-        return {"expected_version": data.pop("version", None), **data}
+    @property
+    def customer(self) -> Customer:
+        return self.parent
 
 
-class ContactCreateView(ChildFormView):
+class ContactCreateView(CustomerObjectMixin, kit.ChildCreateView):
     permission_required = "customers.add_contact"
     form_class = ContactForm
-    template_name = "customers/contact_form.html"
-
-    def save(self, form):
-        contact = services.contact_create(customer=self.customer, by=self.request.user, **self.form_data(form))
-        self.success_message = _("Contact “%(name)s” was added.") % {"name": contact.name}
+    service = services.contact_create
+    heading = gettext_lazy("Add contact")
+    success_message = gettext_lazy("Contact “%(name)s” was added.")
 
 
-class ContactUpdateView(ChildFormView):
+class ContactUpdateView(CustomerObjectMixin, kit.ChildUpdateView):
     permission_required = "customers.change_contact"
+    model, pk_url_kwarg, parent_field = Contact, "contact_pk", "customer"
     form_class = ContactForm
-    template_name = "customers/contact_form.html"
-
-    def get_object(self):
-        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"],
-                                         write=True)
-
-    def save(self, form):
-        services.contact_update(contact=self.object, by=self.request.user, **self.update_data(form))
-        self.success_message = _("Contact “%(name)s” was updated.") % {"name": self.object.name}
+    service = services.contact_update
+    heading = gettext_lazy("Edit contact")
+    success_message = gettext_lazy("Contact “%(name)s” was updated.")
 
 
-class InteractionCreateView(ChildFormView):
+class ContactDeleteView(CustomerObjectMixin, kit.ChildDeleteView):
+    permission_required = "customers.delete_contact"
+    model, pk_url_kwarg, parent_field = Contact, "contact_pk", "customer"
+    service = services.contact_delete
+
+
+class InteractionCreateView(CustomerObjectMixin, kit.ChildCreateView):
     """The full interaction form; the customer page posts its quick form here too."""
 
     permission_required = "customers.add_interaction"
     form_class = InteractionForm
-    template_name = "customers/interaction_form.html"
-
-    def save(self, form):
-        services.interaction_log(customer=self.customer, by=self.request.user, **self.form_data(form))
-        self.success_message = _("The interaction was logged.")
+    service = services.interaction_log
+    heading = gettext_lazy("Log an interaction")
+    success_message = gettext_lazy("The interaction was logged.")
 
 
-class RelationshipCreateView(ChildFormView):
-    permission_required = "customers.add_relationship"
+class InteractionDeleteView(CustomerObjectMixin, kit.ChildDeleteView):
+    permission_required = "customers.delete_interaction"
+    model, pk_url_kwarg, parent_field = Interaction, "interaction_pk", "customer"
+    service = services.interaction_delete
+
+
+class RelationshipFormMixin:
+    """The relationship form offers, as the other side, only customers the user may change."""
+
     form_class = RelationshipForm
     template_name = "customers/relationship_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "customer": self.customer}
-
-    def save(self, form):
-        services.relationship_create(customer=self.customer, by=self.request.user, **self.form_data(form))
-        self.success_message = _("The relationship was added.")
+        return {**super().get_form_kwargs(), "user": self.request.user, "customer": self.parent}
 
 
-class RelationshipUpdateView(RelationshipCreateView):
+class RelationshipCreateView(RelationshipFormMixin, CustomerObjectMixin, kit.ChildCreateView):
+    permission_required = "customers.add_relationship"
+    service = services.relationship_create
+    heading = gettext_lazy("Add relationship")
+    success_message = gettext_lazy("The relationship was added.")
+
+
+class RelationshipUpdateView(RelationshipFormMixin, CustomerObjectMixin, kit.ChildUpdateView):
     permission_required = "customers.change_relationship"
-
-    def get_object(self):
-        return selectors.relationship_get_for(user=self.request.user, customer=self.customer,
-                                              pk=self.kwargs["relationship_pk"], write=True)
-
-    def save(self, form):
-        services.relationship_update(relationship=self.object, by=self.request.user, **self.update_data(form))
-        self.success_message = _("The relationship was updated.")
+    # A relationship belongs to both its customers, and is reached when both of them are.
+    model, pk_url_kwarg, parent_field = Relationship, "relationship_pk", ("from_customer", "to_customer")
+    service = services.relationship_update
+    heading = gettext_lazy("Edit relationship")
+    success_message = gettext_lazy("The relationship was updated.")
 
 
-class ChildDeleteView(CustomerObjectMixin, TemplateView):
-    """Confirm (GET) and delete (POST) something that belongs to the customer in the URL."""
-
-    template_name = "customers/child_confirm_delete.html"
-
-    def get_object(self):
-        raise NotImplementedError
-
-    def delete(self, obj):
-        raise NotImplementedError
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.get_object(), **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        self.delete(obj)
-        messages.success(request, _("“%(name)s” was moved to the recycle bin.") % {"name": obj})
-        return redirect(reverse("customers:customer-detail", kwargs={"pk": self.customer.pk}))
-
-
-class ContactDeleteView(ChildDeleteView):
-    permission_required = "customers.delete_contact"
-
-    def get_object(self):
-        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"],
-                                         write=True)
-
-    def delete(self, obj):
-        services.contact_delete(contact=obj, by=self.request.user)
-
-
-class InteractionDeleteView(ChildDeleteView):
-    permission_required = "customers.delete_interaction"
-
-    def get_object(self):
-        return selectors.interaction_get_for(user=self.request.user, customer=self.customer,
-                                             pk=self.kwargs["interaction_pk"], write=True)
-
-    def delete(self, obj):
-        services.interaction_delete(interaction=obj, by=self.request.user)
-
-
-class RelationshipDeleteView(ChildDeleteView):
+class RelationshipDeleteView(CustomerObjectMixin, kit.ChildDeleteView):
     permission_required = "customers.delete_relationship"
-
-    def get_object(self):
-        return selectors.relationship_get_for(user=self.request.user, customer=self.customer,
-                                              pk=self.kwargs["relationship_pk"], write=True)
-
-    def delete(self, obj):
-        services.relationship_delete(relationship=obj, by=self.request.user)
+    model, pk_url_kwarg, parent_field = Relationship, "relationship_pk", ("from_customer", "to_customer")
+    service = services.relationship_delete
 
 
 # Privacy requests ------------------------------------------------------------------------------------------------
@@ -437,7 +290,6 @@ class RelationshipDeleteView(ChildDeleteView):
 def _json_attachment(body: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -462,7 +314,7 @@ class CustomerEraseView(CustomerObjectMixin, TemplateView):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("The person's personal data was erased."))
-        return redirect(reverse("customers:customer-detail", kwargs={"pk": self.customer.pk}))
+        return redirect(self.customer)
 
 
 class ContactPersonalDataView(CustomerObjectMixin, View):
@@ -474,15 +326,12 @@ class ContactPersonalDataView(CustomerObjectMixin, View):
         return _json_attachment(body, f"contact-{contact.pk}-personal-data.json")
 
 
-class ContactEraseView(ChildDeleteView):
+class ContactEraseView(CustomerObjectMixin, kit.ChildDeleteView):
     permission_required = privacy.ERASE_PERMISSION
+    model, pk_url_kwarg, parent_field = Contact, "contact_pk", "customer"
     template_name = "customers/contact_confirm_erase.html"
 
-    def get_object(self):
-        return selectors.contact_get_for(user=self.request.user, customer=self.customer, pk=self.kwargs["contact_pk"],
-                                         write=True)
-
     def post(self, request, *args, **kwargs):
-        privacy.contact_erase(contact=self.get_object(), by=request.user)
+        privacy.contact_erase(contact=self.object, by=request.user)
         messages.success(request, _("The contact's personal data was erased."))
-        return redirect(reverse("customers:customer-detail", kwargs={"pk": self.customer.pk}))
+        return redirect(self.customer)

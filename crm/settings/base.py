@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served from our own static files, no CDN
+    "crm.kit",  # the page kit's template tags (crm/kit); no models
     "accounts",
     "records",
     "customers",

@@ -1,12 +1,11 @@
-"""Formatting helpers for customer templates; they never query the database."""
+"""Formatting helpers for customer templates; they never query the database. The tags every list, form and
+history uses (sort links, filter selects, people's names) are the page kit's: `{% load kit_tags %}`."""
 from datetime import datetime
-from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 
 from crm.timezones import localtime_or_utc
 from customers.models import Customer
@@ -53,29 +52,6 @@ def status_badge(relationship):
                        relationship.get_status_display())
 
 
-@register.simple_tag
-def sort_url(key, current, query):
-    """The list URL sorted by `key`, flipping direction when it is already the sort."""
-    target = f"-{key}" if current == key else key
-    return f"?{query}&sort={target}" if query else f"?sort={target}"
-
-
-@register.simple_tag
-def sort_indicator(key, current):
-    if current == key:
-        return "▲"
-    if current == f"-{key}":
-        return "▼"
-    return ""
-
-
-@register.filter
-def user_label(user):
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.username
-
-
 @register.filter
 def local_date(value, arg=None):
     """`value|date:arg` in the active time zone, except that a time too near year 1 or 9999 to convert to it
@@ -94,23 +70,3 @@ def minutes(duration):
     if not duration:
         return 0
     return max(1, -(-int(duration.total_seconds()) // 60))
-
-
-@lru_cache(maxsize=64)
-def _options_html(choices: tuple) -> str:
-    return format_html_join("", '<option value="{}">{}</option>', choices)
-
-
-@register.simple_tag
-def filter_select(bound_field):
-    """A filter <select> written directly, its options rendered once per set of choices: Django's widget
-    templates render each of the ~250 country options through the template engine on every request,
-    which measured as a third of the list page's time."""
-    options = _options_html(tuple((str(value), str(label)) for value, label in bound_field.field.choices))
-    value = bound_field.value()
-    if value not in (None, ""):
-        marker = format_html('<option value="{}"', value)
-        options = options.replace(marker + ">", marker + " selected>", 1)
-    invalid = " is-invalid" if bound_field.errors else ""
-    return format_html('<select name="{}" id="{}" class="form-select{}">{}</select>', bound_field.html_name,
-                       bound_field.id_for_label, invalid, mark_safe(options))  # noqa: S308 (escaped above)

@@ -1,16 +1,18 @@
-"""Every customer URL that names a customer answers 404 outside the user's scope, and 403 without permission.
+"""Every customer URL that names a customer answers 404 outside the user's scope, and 403 without permission; a
+customer of another owner planted in a form's field is refused. Built on the shared sweep (tests/sweep.py).
 
 The URL names come from customers.urls, so a new customer page that this sweep does not know fails here
-until it is added to KWARGS (and, if it takes POST, to _post_data).
+until it is added to KWARGS or WITHOUT_RECORD (and, if it has a form, to POST_DATA).
 """
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.urls import URLPattern, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from customers.models import Contact, Customer, Interaction, Relationship
+from customers.models import Contact, Customer, Interaction, Relationship, Tag
 from customers.urls import urlpatterns
 from tests.factories.customers import (
     ContactFactory,
@@ -19,32 +21,16 @@ from tests.factories.customers import (
     RelationshipFactory,
     UserFactory,
 )
+from tests.sweep import ScopeSweep
 
 pytestmark = pytest.mark.django_db
 
-
-def _customer_url_names() -> list[str]:
-    return sorted(p.name for p in urlpatterns if isinstance(p, URLPattern) and "pk" in p.pattern.converters)
-
-
-def _accepts_post(name: str) -> bool:
-    pattern = next(p for p in urlpatterns if p.name == name)
-    return hasattr(pattern.callback.view_class, "post")
-
-
-CUSTOMER_URL_NAMES = _customer_url_names()
-ERASE_PAGES = {"customer-erase", "contact-erase"}  # administrators only: tests/records/test_privacy.py
-
-# How to fill in each URL's arguments from the `target` fixture.
+# How to fill in each URL's arguments from a dict of one owner's records (see `records_of`).
 KWARGS = {
     "customer-detail": lambda t: {"pk": t["customer"].pk},
     "customer-update": lambda t: {"pk": t["customer"].pk},
     "customer-delete": lambda t: {"pk": t["customer"].pk},
     "customer-history": lambda t: {"pk": t["customer"].pk},
-    "customer-personal-data": lambda t: {"pk": t["customer"].pk},
-    "customer-erase": lambda t: {"pk": t["customer"].pk},
-    "contact-personal-data": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
-    "contact-erase": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
     "contact-create": lambda t: {"pk": t["customer"].pk},
     "contact-update": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
     "contact-delete": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
@@ -53,121 +39,148 @@ KWARGS = {
     "relationship-create": lambda t: {"pk": t["customer"].pk},
     "relationship-update": lambda t: {"pk": t["customer"].pk, "relationship_pk": t["relationship"].pk},
     "relationship-delete": lambda t: {"pk": t["customer"].pk, "relationship_pk": t["relationship"].pk},
+    "customer-personal-data": lambda t: {"pk": t["customer"].pk},
+    "customer-erase": lambda t: {"pk": t["customer"].pk},
+    "contact-personal-data": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
+    "contact-erase": lambda t: {"pk": t["customer"].pk, "contact_pk": t["contact"].pk},
+}
+# Administrators only (tests/records/test_privacy.py): every rep and manager is refused before any lookup.
+ERASE_PAGES = {"customer-erase", "contact-erase"}
+WITHOUT_RECORD = {"customer-list", "customer-export", "customer-create", "customer-autocomplete"}
+
+
+def _an_hour_ago() -> str:
+    return (timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+# A submission that succeeds when the user may use the page; `own` holds the submitting user's records.
+POST_DATA = {
+    "customer-create": lambda user, own: {"kind": "company", "name": "Planted customer", "tier": "A",
+                                          "lifecycle_stage": "lead", "owner": user.pk},
+    "customer-update": lambda user, own: {"kind": "company", "name": "Taken over", "tier": "A",
+                                          "lifecycle_stage": "lead", "owner": user.pk, "email": "", "phone": "",
+                                          "version": 1},
+    "contact-create": lambda user, own: {"name": "Planted contact"},
+    "contact-update": lambda user, own: {"name": "Renamed contact", "email": "x@attacker.test", "version": 1},
+    "interaction-create": lambda user, own: {"channel": "call", "direction": "outbound",
+                                             "occurred_at": _an_hour_ago(), "subject": "Planted call"},
+    "relationship-create": lambda user, own: {"to_customer": own["other"].pk, "kind": "client", "status": "good"},
+    "relationship-update": lambda user, own: {"kind": "friend", "status": "deteriorating", "version": 1},
 }
 
+SWEEP = ScopeSweep(
+    namespace="customers",
+    urlpatterns=urlpatterns,
+    kwargs=KWARGS,
+    without_record=WITHOUT_RECORD,
+    post_data=POST_DATA,
+    models=[Customer, Contact, Interaction, Relationship, Tag],
+    # Another owner's customer as a relationship's other side, another team's user as a customer's owner.
+    foreign_values={Customer: lambda t: t["customer"].pk, get_user_model(): lambda t: t["customer"].owner_id},
+    refusal_status={name: 403 for name in ERASE_PAGES},
+)
+CUSTOMER_URL_NAMES = SWEEP.record_url_names
+ATTACKERS = ["teammate", "outsider", "other_manager"]
 
-def _post_data(name: str, attacker, own_customer) -> dict:
-    """A submission that would succeed if the page let the attacker in."""
-    when = (timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+def records_of(owner, name: str) -> dict:
+    """A customer of `owner` with one of everything hanging off it, and a second customer it relates to."""
+    customer = CustomerFactory(owner=owner, name=name)
+    other = CustomerFactory(owner=owner, name=f"{name}: a second customer")
     return {
-        "customer-update": {"kind": "company", "name": "Taken over", "tier": "A", "lifecycle_stage": "lead",
-                            "owner": attacker.pk, "email": "", "phone": "", "version": 1},
-        "contact-create": {"name": "Planted contact"},
-        "contact-update": {"name": "Renamed contact", "email": "x@attacker.test", "version": 1},
-        "interaction-create": {"channel": "call", "direction": "outbound", "occurred_at": when,
-                               "subject": "Planted call"},
-        "relationship-create": {"to_customer": own_customer.pk, "kind": "client", "status": "good"},
-        "relationship-update": {"kind": "friend", "status": "deteriorating", "version": 1},
-    }.get(name, {})
+        "customer": customer,
+        "other": other,
+        "contact": ContactFactory(customer=customer, name=f"{name}: Pat Buyer"),
+        "interaction": InteractionFactory(customer=customer, subject=f"{name}: kick-off call"),
+        "relationship": RelationshipFactory(from_customer=customer, to_customer=other),
+    }
 
 
 @pytest.fixture
 def target(rep, manager):
     """A customer of `rep` (North team) with one of everything hanging off it."""
-    customer = CustomerFactory(owner=rep, name="Acme Logistics Ltd")
-    other = CustomerFactory(owner=rep, name="Birch Bakery")
-    return {
-        "customer": customer,
-        "contact": ContactFactory(customer=customer, name="Pat Buyer"),
-        "interaction": InteractionFactory(customer=customer, subject="Kick-off call"),
-        "relationship": RelationshipFactory(from_customer=customer, to_customer=other),
-    }
-
-
-def _snapshot():
-    """Everything the sweep could change, in a comparable form."""
-    return (
-        list(Customer.objects.order_by("pk").values()),
-        list(Contact.objects.order_by("pk").values()),
-        list(Interaction.objects.order_by("pk").values()),
-        list(Relationship.objects.order_by("pk").values()),
-        Customer.history.count(),
-    )
-
-
-def _attacker(kind, *, teammate, outsider, other_manager):
-    return {"teammate": teammate, "outsider": outsider, "other_manager": other_manager}[kind]
+    return records_of(rep, "Acme Logistics Ltd")
 
 
 def test_sweep_knows_every_customer_url():
-    assert CUSTOMER_URL_NAMES == sorted(KWARGS), "add the new customer URL to KWARGS (and _post_data) in this sweep"
+    SWEEP.assert_knows_every_url()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("attacker_kind", ["teammate", "outsider", "other_manager"])
+@pytest.mark.parametrize("attacker_kind", ATTACKERS)
 @pytest.mark.parametrize("name", CUSTOMER_URL_NAMES)
-def test_user_outside_scope_gets_404_and_changes_nothing(
-    client, target, teammate, outsider, other_manager, name, attacker_kind, method
-):
-    # given: another rep (in the same team or not) or the manager of another team
-    attacker = _attacker(attacker_kind, teammate=teammate, outsider=outsider, other_manager=other_manager)
-    own_customer = CustomerFactory(owner=attacker, name="Attacker's own customer")
-    url = reverse(f"customers:{name}", kwargs=KWARGS[name](target))
-    before = _snapshot()
-    client.force_login(attacker)
+def test_user_outside_scope_gets_404_and_changes_nothing(client, request, target, name, attacker_kind, method):
+    # given: another rep (in the same team or not) or the manager of another team, with customers of their own
+    attacker = request.getfixturevalue(attacker_kind)
+    own = records_of(attacker, "Attacker's own customer")
 
-    # when
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, _post_data(name, attacker, own_customer))
+    # when / then: refused like a missing record, nothing of the target shown, nothing changed
+    SWEEP.assert_refused(client, user=attacker, name=name, target=target, own=own, method=method)
 
-    # then: read-only pages do not take POST at all (405 before any lookup, so it reveals nothing)
-    expected = 405 if method == "post" and not _accepts_post(name) else 404
-    if name in ERASE_PAGES:
-        expected = 403  # no rep or manager may erase: refused before the record is even looked up
-    assert response.status_code == expected
-    assert "Acme Logistics Ltd" not in response.content.decode()
-    assert _snapshot() == before
+
+@pytest.mark.parametrize("attacker_kind", ATTACKERS)
+@pytest.mark.parametrize("name", SWEEP.form_url_names)
+def test_other_owners_record_planted_in_a_form_on_own_customer_is_refused(client, request, target, name,
+                                                                          attacker_kind):
+    # given: a user with a customer of their own, whose forms choose customers and owners
+    attacker = request.getfixturevalue(attacker_kind)
+    own = records_of(attacker, "Attacker's own customer")
+
+    # when / then: the target's customer (or its owner) in any such field is refused and nothing changes
+    SWEEP.assert_foreign_keys_refused(client, user=attacker, name=name, target=target, own=own)
+
+
+def test_foreign_key_sweep_covers_the_owner_and_related_customer_fields(client, outsider, target):
+    own = records_of(outsider, "Otto's customer")
+    checked = {name: SWEEP.assert_foreign_keys_refused(client, user=outsider, name=name, target=target, own=own)
+               for name in SWEEP.form_url_names}
+
+    assert {name: fields for name, fields in checked.items() if fields} == {
+        "customer-create": ["owner"], "customer-update": ["owner"], "relationship-create": ["to_customer"],
+    }
+
+
+@pytest.mark.parametrize("name", SWEEP.form_url_names)
+def test_the_same_submissions_go_through_on_own_customer(client, outsider, name):
+    # given / when / then: the sweep's refusals come from reach, not from submissions that never work
+    SWEEP.assert_accepted(client, user=outsider, name=name, own=records_of(outsider, "Otto's customer"))
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", CUSTOMER_URL_NAMES)
 def test_anonymous_user_is_sent_to_login_and_changes_nothing(client, target, name, method):
-    url = reverse(f"customers:{name}", kwargs=KWARGS[name](target))
-    before = _snapshot()
+    url = SWEEP.url(name, target)
+    before = SWEEP.snapshot()
 
     response = getattr(client, method)(url)
 
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next={url}"
-    assert _snapshot() == before
+    assert SWEEP.snapshot() == before
 
 
 @pytest.mark.parametrize("user_kind", ["manager", "administrator", "rep"])
 @pytest.mark.parametrize("name", CUSTOMER_URL_NAMES)
-def test_owner_their_manager_and_administrator_get_200(client, target, rep, manager, administrator, name,
-                                                       user_kind):
+def test_owner_their_manager_and_administrator_get_200(client, request, target, name, user_kind):
     if name in ERASE_PAGES and user_kind != "administrator":
         pytest.skip("only administrators erase personal data")
-    user = {"rep": rep, "manager": manager, "administrator": administrator}[user_kind]
-    client.force_login(user)
+    client.force_login(request.getfixturevalue(user_kind))
 
-    response = client.get(reverse(f"customers:{name}", kwargs=KWARGS[name](target)))
+    response = client.get(SWEEP.url(name, target))
 
     assert response.status_code == 200
     assert "Acme Logistics Ltd" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", [n for n in CUSTOMER_URL_NAMES if _accepts_post(n) and n not in ERASE_PAGES])
+@pytest.mark.parametrize("name", [n for n in CUSTOMER_URL_NAMES if SWEEP.accepts(n, "post") and n not in ERASE_PAGES])
 def test_manager_of_owners_team_can_submit(client, target, manager, name):
     # given
-    own_customer = CustomerFactory(owner=manager, name="Manager's customer")
+    own = {"customer": CustomerFactory(owner=manager, name="Manager's customer"),
+           "other": CustomerFactory(owner=manager, name="Manager's other customer")}
     client.force_login(manager)
 
     # when
-    response = client.post(reverse(f"customers:{name}", kwargs=KWARGS[name](target)),
-                           _post_data(name, manager, own_customer))
+    response = client.post(SWEEP.url(name, target), SWEEP.submission(name, manager, own))
 
     # then: the submission went through and the user is sent back to a customer page or the list
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -179,34 +192,34 @@ def test_user_without_role_gets_403_even_on_own_customer(client, target, name, m
     # given: a signed-in user in no group, owning the customer
     nobody = UserFactory(username="no.role")
     Customer.objects.filter(pk=target["customer"].pk).update(owner=nobody)
-    before = _snapshot()
     client.force_login(nobody)
-    url = reverse(f"customers:{name}", kwargs=KWARGS[name](target))
+    before = SWEEP.snapshot()
+    url = SWEEP.url(name, target)
 
     # when
-    response = client.get(url) if method == "get" else client.post(url, _post_data(name, nobody, target["customer"]))
+    response = client.get(url) if method == "get" else client.post(url, SWEEP.submission(name, nobody, target))
 
     # then: the permission check comes before anything else, whatever the method
     assert response.status_code == 403
-    assert _snapshot() == before
+    assert SWEEP.snapshot() == before
 
 
-@pytest.mark.parametrize("name", ["customer-list", "customer-export", "customer-create", "customer-autocomplete"])
+@pytest.mark.parametrize("name", sorted(WITHOUT_RECORD))
 def test_user_without_role_gets_403_on_pages_without_customer(client, name):
     client.force_login(UserFactory(username="no.role"))
 
-    response = client.get(reverse(f"customers:{name}"))
+    response = client.get(SWEEP.url(name))
 
     assert response.status_code == 403
     assert "You are not allowed to do this" in response.content.decode()
 
 
 PERMISSION_OF = {
-    "customer-update": "change_customer",
     "customer-personal-data": "change_customer",
     "customer-erase": "erase_personal_data",
     "contact-personal-data": "change_contact",
     "contact-erase": "erase_personal_data",
+    "customer-update": "change_customer",
     "customer-delete": "delete_customer",
     "contact-create": "add_contact",
     "contact-update": "change_contact",
@@ -227,16 +240,16 @@ def test_rep_missing_one_permission_gets_403_on_that_page_only(client, rep, targ
     kept = group.permissions.exclude(codename=PERMISSION_OF[name])
     rep.user_permissions.set(kept)
     rep.groups.clear()
-    before = _snapshot()
     client.force_login(rep)
-    url = reverse(f"customers:{name}", kwargs=KWARGS[name](target))
+    before = SWEEP.snapshot()
+    url = SWEEP.url(name, target)
 
     # when
-    get, post = client.get(url), client.post(url, _post_data(name, rep, target["customer"]))
+    get, post = client.get(url), client.post(url, SWEEP.submission(name, rep, target))
 
     # then
     assert get.status_code == post.status_code == 403
-    assert _snapshot() == before
+    assert SWEEP.snapshot() == before
     assert client.get(target["customer"].get_absolute_url()).status_code == 200
 
 
