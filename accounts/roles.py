@@ -98,7 +98,7 @@ def role_of(user: AbstractBaseUser) -> Role:
     return role
 
 
-def sync_roles(Group=None, Permission=None) -> None:  # noqa: N803 (model classes, as in data migrations)
+def sync_roles(Group=None, Permission=None) -> None:
     """Create the role groups and set each to exactly its declared permissions (idempotent).
 
     Raises ImproperlyConfigured when the table names a permission that does not exist.

@@ -46,7 +46,7 @@ class RecyclableModel(models.Model):
     )
 
     objects = LiveManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 (ruff takes LiveManager() for a field; `objects` must come first: the default)
 
     class Meta:
         abstract = True

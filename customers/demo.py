@@ -16,8 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Team
-from customers.models import Contact, Customer, Interaction, Relationship, Tag
 from accounts.roles import ADMINISTRATOR, SALES_MANAGER, SALES_REP
+from customers.models import Contact, Customer, Interaction, Relationship, Tag
 from customers.validators import phone_digits
 
 DEMO_PASSWORD = "demo-pass-2026"

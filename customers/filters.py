@@ -9,10 +9,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from customers.models import Customer, Tag
 from accounts.reach import owner_ids
+from customers.models import Customer, Tag
 from customers.selectors import SEARCH_MAX_CHARS, customer_search, owners_for
-
 
 # Each sort continues with tie-breakers in the same direction, so an index such as (tier, name, id) serves the
 # whole ORDER BY and pages never repeat or skip rows that share a value.

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
-from django.shortcuts import get_object_or_404
 
 from accounts import reach
 from customers import lookups  # noqa: F401  (registers the word_prefix lookup)

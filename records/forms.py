@@ -47,7 +47,7 @@ class VersionedFormMixin:
                 continue
             try:
                 model_field = model._meta.get_field(name)
-            except Exception:  # noqa: BLE001 (a form-only field)
+            except Exception:
                 continue
             if not model_field.concrete or model_field.many_to_many:
                 continue

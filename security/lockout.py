@@ -7,10 +7,10 @@ and the address is locked when they reach CRM_ADDRESS_FAILURE_LIMIT within the c
 from __future__ import annotations
 
 from axes.attempts import get_cool_off_threshold
+from axes.conf import settings
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
-from axes.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render

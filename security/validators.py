@@ -76,7 +76,7 @@ class NormalisedCommonPasswordValidator(CommonPasswordValidator):
 
 def _steps_evenly(text: str) -> bool:
     """`abcdef`, `987654`, `aceg`…: every character the same distance from the one before."""
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:])}
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
     return len(steps) == 1 and abs(next(iter(steps))) <= 2
 
 

@@ -5,8 +5,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Team
-from customers.models import Contact, Customer, Interaction, Relationship, Tag
 from accounts.roles import ADMINISTRATOR, SALES_MANAGER, SALES_REP
+from customers.models import Contact, Customer, Interaction, Relationship, Tag
 from customers.validators import phone_digits
 
 PASSWORD = "correct-horse-battery-staple"

@@ -116,7 +116,7 @@ def test_snapshot_sees_rows_versions_tags_history_and_the_recycle_bin(rep):
     states.append(sweep.snapshot())
 
     # then: each step changed what the snapshot holds
-    changed = [sorted(k for k in before if before[k] != after[k]) for before, after in zip(states, states[1:])]
+    changed = [sorted(k for k in before if before[k] != after[k]) for before, after in zip(states, states[1:], strict=False)]
     assert changed[0] == ["customers.Customer", "customers.HistoricalCustomer rows"]
     assert changed[1] == ["customers.Customer_tags", "customers.HistoricalCustomer rows",
                           "customers.HistoricalCustomer_tags rows", "customers.Tag"]

@@ -69,7 +69,7 @@ def test_erase_removes_the_persons_data_everywhere_and_audits_without_it(client,
 
 
 def test_contact_erase_keeps_the_company_and_the_other_contacts(client, customer):
-    keep, erase = ContactFactory(customer=customer, name="Keep Me"), ContactFactory(customer=customer,
+    _keep, erase = ContactFactory(customer=customer, name="Keep Me"), ContactFactory(customer=customer,
                                                                                    name="Erase Me")
     client.force_login(AdministratorFactory())
 
