@@ -1,4 +1,5 @@
 """Template context every page needs for the navigation bar."""
+
 from django.http import HttpRequest
 
 from accounts.roles import role_of

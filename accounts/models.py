@@ -1,4 +1,5 @@
 """Teams: the unit a manager's reach is measured in, shared by every app."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

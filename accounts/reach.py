@@ -8,6 +8,7 @@ permissions, held by role groups through accounts/roles.py:
 Without any of them a user reaches the records they own. An owned model names how to get from it to its owner
 (`owner_path = "customer__owner"`) and its domain (`reach_domain = "customers"`); `scope()` does the rest.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,8 +72,13 @@ def owner_condition(model: type[Model], owners: list[int], path: str | tuple[str
     return condition
 
 
-def scope(queryset: QuerySet | type[Model], *, user: AbstractBaseUser, write: bool = False,
-          path: str | tuple[str, ...] | None = None) -> QuerySet:
+def scope(
+    queryset: QuerySet | type[Model],
+    *,
+    user: AbstractBaseUser,
+    write: bool = False,
+    path: str | tuple[str, ...] | None = None,
+) -> QuerySet:
     """The rows of `queryset` (or of a model's default manager) that `user` may read, or change with write=True.
 
     `path` overrides the model's `owner_path`; a tuple of paths means every one must be reachable (a

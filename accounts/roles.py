@@ -6,6 +6,7 @@ role can miss a new app's permissions and no permission lingers in a group after
 What a role *reaches* (own, team's or all records of a domain) is itself a permission in this table; see
 accounts/reach.py.
 """
+
 from __future__ import annotations
 
 from enum import Enum
@@ -32,19 +33,31 @@ def _crud(app: str, *models: str, actions: tuple[str, ...] = ("view", "add", "ch
 # Customers: a rep works on their own customers and everything hanging off them.
 _CUSTOMER_WORK = [
     *_crud("customers", "customer", "contact", "interaction", "relationship"),
-    "customers.view_tag", "customers.view_historicalcustomer", "customers.view_historicalcontact",
-    "customers.view_historicalinteraction", "customers.view_historicalrelationship",
+    "customers.view_tag",
+    "customers.view_historicalcustomer",
+    "customers.view_historicalcontact",
+    "customers.view_historicalinteraction",
+    "customers.view_historicalrelationship",
 ]
 # Reading customers without working on them (support, marketing): every customer, changes to none.
 _CUSTOMER_READING = [
-    "customers.view_customer", "customers.view_contact", "customers.view_interaction",
-    "customers.view_relationship", "customers.view_tag", "customers.read_all_customers",
+    "customers.view_customer",
+    "customers.view_contact",
+    "customers.view_interaction",
+    "customers.view_relationship",
+    "customers.view_tag",
+    "customers.read_all_customers",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SALES_REP: [*_CUSTOMER_WORK, "accounts.view_team"],
-    SALES_MANAGER: [*_CUSTOMER_WORK, "accounts.view_team", "customers.add_tag", "customers.change_tag",
-                    "customers.access_team_customers"],
+    SALES_MANAGER: [
+        *_CUSTOMER_WORK,
+        "accounts.view_team",
+        "customers.add_tag",
+        "customers.change_tag",
+        "customers.access_team_customers",
+    ],
     # A support agent reads every customer (to answer anyone who writes in) and changes none of them;
     # the service app will add its tickets here, reached as their own.
     SUPPORT_AGENT: [*_CUSTOMER_READING, "customers.add_interaction"],
@@ -65,11 +78,17 @@ class Role(Enum):
 
     @property
     def label(self) -> str:
-        return str({
-            Role.ADMINISTRATOR: _("Administrator"), Role.MANAGER: _("Sales manager"),
-            Role.SUPPORT_MANAGER: _("Support manager"), Role.MARKETER: _("Marketer"), Role.REP: _("Sales rep"),
-            Role.SUPPORT_AGENT: _("Support agent"), Role.NONE: _("No role"),
-        }[self])
+        return str(
+            {
+                Role.ADMINISTRATOR: _("Administrator"),
+                Role.MANAGER: _("Sales manager"),
+                Role.SUPPORT_MANAGER: _("Support manager"),
+                Role.MARKETER: _("Marketer"),
+                Role.REP: _("Sales rep"),
+                Role.SUPPORT_AGENT: _("Support agent"),
+                Role.NONE: _("No role"),
+            }[self]
+        )
 
 
 def is_administrator(user: AbstractBaseUser) -> bool:

@@ -85,7 +85,9 @@ def _can_reset_peak() -> bool:
 RSS_MODE = _can_reset_peak()
 
 
-def measure(task: str, function: Callable[[], Any], *, seconds: float | None = None, memory: int | None = None) -> tuple[Outcome, Any]:
+def measure(
+    task: str, function: Callable[[], Any], *, seconds: float | None = None, memory: int | None = None
+) -> tuple[Outcome, Any]:
     """Run `function` once, timing it and measuring its peak memory growth."""
     gc.collect()
     if RSS_MODE:
@@ -112,7 +114,10 @@ def main() -> None:
     default = os.environ.get("CRM_SHARED_DATA") or str(REPO.parent / "shared" / "data")
     parser.add_argument("--data", default=default, help=f"datasets folder (default: {default})")
     data = Path(parser.parse_args().data)
-    retail_csv, telco_csv = data / "online_retail" / "online_retail.csv", data / "telco_churn" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
+    retail_csv, telco_csv = (
+        data / "online_retail" / "online_retail.csv",
+        data / "telco_churn" / "WA_Fn-UseC_-Telco-Customer-Churn.csv",
+    )
     for path in (retail_csv, telco_csv):
         if not path.is_file():
             sys.exit(f"{path} not found; pass --data or set CRM_SHARED_DATA.")
@@ -123,52 +128,104 @@ def main() -> None:
         outcomes.append(outcome_and_result[0])
         return outcome_and_result[1]
 
-    lines = record(measure("load Online Retail CSV (541,909 lines)", lambda: pd.read_csv(
-        retail_csv, dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": str}, parse_dates=["InvoiceDate"])))
+    lines = record(
+        measure(
+            "load Online Retail CSV (541,909 lines)",
+            lambda: pd.read_csv(
+                retail_csv, dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": str}, parse_dates=["InvoiceDate"]
+            ),
+        )
+    )
     lines["amount"] = lines["Quantity"] * lines["UnitPrice"]
 
     known = lines.dropna(subset=["CustomerID"])
-    transactions = pd.DataFrame({"customer_id": known["CustomerID"], "order_id": known["InvoiceNo"],
-                                 "ordered_at": known["InvoiceDate"], "amount": known["amount"]})
+    transactions = pd.DataFrame(
+        {
+            "customer_id": known["CustomerID"],
+            "order_id": known["InvoiceNo"],
+            "ordered_at": known["InvoiceDate"],
+            "amount": known["amount"],
+        }
+    )
     as_of = lines["InvoiceDate"].max().normalize() + pd.Timedelta(days=1)
-    segments = record(measure("segmentation: RFM + K-means, k searched 2..8",
-                              lambda: segment_customers(rfm_table(transactions, as_of=as_of)), seconds=10))
-    outcomes[-1].note = f"{len(segments.assignments) + len(segments.excluded):,} customers, k={segments.k}, silhouette {segments.silhouette:.3f}"
+    segments = record(
+        measure(
+            "segmentation: RFM + K-means, k searched 2..8",
+            lambda: segment_customers(rfm_table(transactions, as_of=as_of)),
+            seconds=10,
+        )
+    )
+    outcomes[
+        -1
+    ].note = f"{len(segments.assignments) + len(segments.excluded):,} customers, k={segments.k}, silhouette {segments.silhouette:.3f}"
 
     sold = lines[~lines["InvoiceNo"].str.startswith("C")].dropna(subset=["Description"])
     baskets = pd.DataFrame({"basket_id": sold["InvoiceNo"], "item": sold["Description"].str.strip()})
     for support in (0.01, 0.005):
         mined = {}
         for algorithm in ("apriori", "fpgrowth"):
-            mined[algorithm] = record(measure(
-                f"rules {algorithm}, min_support {support}",
-                # measure() calls the lambda at once, inside this iteration
-                lambda: mine_rules(baskets, min_support=support, algorithm=algorithm, exclude=["POSTAGE"]),  # noqa: B023
-                seconds=30, memory=2 * GB if support == 0.005 else None))
+            mined[algorithm] = record(
+                measure(
+                    f"rules {algorithm}, min_support {support}",
+                    # measure() calls the lambda at once, inside this iteration
+                    lambda: mine_rules(baskets, min_support=support, algorithm=algorithm, exclude=["POSTAGE"]),  # noqa: B023
+                    seconds=30,
+                    memory=2 * GB if support == 0.005 else None,
+                )
+            )
             result = mined[algorithm]
-            outcomes[-1].note = f"{result.baskets:,} baskets, {result.items:,} items, {result.frequent_itemsets:,} itemsets, {len(result.rules):,} rules"
+            outcomes[
+                -1
+            ].note = f"{result.baskets:,} baskets, {result.items:,} items, {result.frequent_itemsets:,} itemsets, {len(result.rules):,} rules"
         same = mined["apriori"].rules.equals(mined["fpgrowth"].rules)
         outcomes[-1].note += "; identical to apriori" if same else "; DIFFERS from apriori"
 
     revenue = pd.DataFrame({"ordered_at": lines["InvoiceDate"], "amount": lines["amount"]})
     for freq, name, horizon, backtest in (("D", "daily", 28, 28), ("W", "weekly", 8, 8), ("M", "monthly", 3, 3)):
-        forecast = record(measure(
-            f"forecast {name} revenue: order search + backtest {backtest}",
-            # measure() calls the lambda at once, inside this iteration
-            lambda: fit_forecast(period_totals(revenue, freq=freq), horizon=horizon, backtest=backtest),  # noqa: B023
-            seconds=10))
+        forecast = record(
+            measure(
+                f"forecast {name} revenue: order search + backtest {backtest}",
+                # measure() calls the lambda at once, inside this iteration
+                lambda: fit_forecast(period_totals(revenue, freq=freq), horizon=horizon, backtest=backtest),  # noqa: B023
+                seconds=10,
+            )
+        )
         model, test = forecast.model, forecast.backtest
         mape = "n/a" if test["mape"] is None else f"{test['mape']:.0f}%"
         naive = "n/a" if test["naive_mape"] is None else f"{test['naive_mape']:.0f}%"
-        outcomes[-1].note = (f"{model['observations']} periods, ARIMA{tuple(model['order'])}{tuple(model['seasonal_order'])}, "
-                             f"{len(model['searched'])} fits; MAPE {mape} vs naive {naive}")
+        outcomes[-1].note = (
+            f"{model['observations']} periods, ARIMA{tuple(model['order'])}{tuple(model['seasonal_order'])}, "
+            f"{len(model['searched'])} fits; MAPE {mape} vs naive {naive}"
+        )
 
     telco = pd.read_csv(telco_csv)
-    categorical = ["gender", "SeniorCitizen", "Partner", "Dependents", "PhoneService", "MultipleLines", "InternetService",
-                   "OnlineSecurity", "OnlineBackup", "DeviceProtection", "TechSupport", "StreamingTV", "StreamingMovies",
-                   "Contract", "PaperlessBilling", "PaymentMethod"]
-    churn = record(measure("classifier: Telco churn (7,043 rows)", lambda: train_classifier(
-        telco, target="Churn", categorical=categorical, numeric=["tenure", "MonthlyCharges", "TotalCharges"]), seconds=5))
+    categorical = [
+        "gender",
+        "SeniorCitizen",
+        "Partner",
+        "Dependents",
+        "PhoneService",
+        "MultipleLines",
+        "InternetService",
+        "OnlineSecurity",
+        "OnlineBackup",
+        "DeviceProtection",
+        "TechSupport",
+        "StreamingTV",
+        "StreamingMovies",
+        "Contract",
+        "PaperlessBilling",
+        "PaymentMethod",
+    ]
+    churn = record(
+        measure(
+            "classifier: Telco churn (7,043 rows)",
+            lambda: train_classifier(
+                telco, target="Churn", categorical=categorical, numeric=["tenure", "MonthlyCharges", "TotalCharges"]
+            ),
+            seconds=5,
+        )
+    )
     outcomes[-1].note = f"holdout AUC {churn.metrics['auc']:.3f}"
     record(measure("explain: Telco, 7,043 rows × top 3", lambda: churn.explain(telco, top=3)))
 
@@ -177,10 +234,30 @@ def main() -> None:
     from django.core.management import call_command
 
     django.setup()
-    record(measure("command: analyze segments on the raw CSV", lambda: call_command(
-        "analyze", "segments", "--csv", str(retail_csv), "--customer-col", "CustomerID", "--order-col", "InvoiceNo",
-        "--date-col", "InvoiceDate", "--quantity-col", "Quantity", "--price-col", "UnitPrice", "--drop-blank",
-        stdout=StringIO(), stderr=StringIO())))
+    record(
+        measure(
+            "command: analyze segments on the raw CSV",
+            lambda: call_command(
+                "analyze",
+                "segments",
+                "--csv",
+                str(retail_csv),
+                "--customer-col",
+                "CustomerID",
+                "--order-col",
+                "InvoiceNo",
+                "--date-col",
+                "InvoiceDate",
+                "--quantity-col",
+                "Quantity",
+                "--price-col",
+                "UnitPrice",
+                "--drop-blank",
+                stdout=StringIO(),
+                stderr=StringIO(),
+            ),
+        )
+    )
     outcomes[-1].note = "reads the CSV as text, maps columns, RFM + k search"
 
     memory = "peak RSS growth (VmHWM)" if RSS_MODE else "tracemalloc peak"
@@ -189,7 +266,9 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for outcome in outcomes:
-        print(f"{outcome.task:<52} {outcome.seconds:>7.2f} {outcome.peak_bytes / 2**20:>8.0f}  {outcome.target:<18} {outcome.verdict:<6} {outcome.note}")
+        print(
+            f"{outcome.task:<52} {outcome.seconds:>7.2f} {outcome.peak_bytes / 2**20:>8.0f}  {outcome.target:<18} {outcome.verdict:<6} {outcome.note}"
+        )
 
 
 if __name__ == "__main__":

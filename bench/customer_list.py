@@ -8,6 +8,7 @@ and prints server time per request (median, p95) and SQL queries per page.
 Times are measured in-process through Django's test client with DEBUG off: URL routing, middleware, the
 database and template rendering, without the network.
 """
+
 import argparse
 import os
 import statistics
@@ -26,15 +27,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per scenario")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
-                                                                 "mysql://root@127.0.0.1:3306/crm_bench"))
-    parser.add_argument("--buffer-pool-mb", type=int, default=2048,
-                        help="raise innodb_buffer_pool_size to this (needs SUPER; 0 leaves it)")
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/crm_bench")
+    )
+    parser.add_argument(
+        "--buffer-pool-mb",
+        type=int,
+        default=2048,
+        help="raise innodb_buffer_pool_size to this (needs SUPER; 0 leaves it)",
+    )
     args = parser.parse_args()
 
-    os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="crm.settings.local",
-                      DJANGO_DEBUG="false", DJANGO_SECRET_KEY="bench-only-secret-key-" + "x" * 40,
-                      DJANGO_ALLOWED_HOSTS="testserver,localhost", DJANGO_LOG_LEVEL="ERROR")
+    os.environ.update(
+        DATABASE_URL=args.database_url,
+        DJANGO_SETTINGS_MODULE="crm.settings.local",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="bench-only-secret-key-" + "x" * 40,
+        DJANGO_ALLOWED_HOSTS="testserver,localhost",
+        DJANGO_LOG_LEVEL="ERROR",
+    )
     os.environ.pop("CELERY_BROKER_URL", None)
     if args.database_url.startswith("mysql"):
         create_database(args.database_url)
@@ -67,12 +78,18 @@ def main() -> int:
 
         result = seed_demo(customers=missing, progress=progress)
         took = time.monotonic() - started
-        print(f"Seeded {result.customers:,} customers, {result.contacts:,} contacts, {result.interactions:,} "
-              f"interactions in {took:,.0f} s ({result.customers / took:,.0f} customers/s)")
+        print(
+            f"Seeded {result.customers:,} customers, {result.contacts:,} contacts, {result.interactions:,} "
+            f"interactions in {took:,.0f} s ({result.customers / took:,.0f} customers/s)"
+        )
         if connection.vendor == "mysql":
             with connection.cursor() as cursor:
-                for table in ("customers_customer", "customers_customer_tags", "customers_interaction",
-                              "customers_contact"):
+                for table in (
+                    "customers_customer",
+                    "customers_customer_tags",
+                    "customers_interaction",
+                    "customers_contact",
+                ):
                     cursor.execute(f"ANALYZE TABLE {table}")
                     cursor.fetchall()
     recycle_some(args.customers // 100)
@@ -96,8 +113,19 @@ def recycle_some(count: int) -> None:
     content_type = ContentType.objects.get_for_model(Customer)
     rows = list(Customer.objects.filter(pk__in=range(1, count * 100 + 1, 100)).values_list("pk", "name", "owner_id"))
     entries = Deletion.objects.bulk_create(
-        [Deletion(content_type=content_type, object_id=pk, label=name, domain="customers", owner_id=owner,
-                  deleted_by=admin) for pk, name, owner in rows], batch_size=2000)
+        [
+            Deletion(
+                content_type=content_type,
+                object_id=pk,
+                label=name,
+                domain="customers",
+                owner_id=owner,
+                deleted_by=admin,
+            )
+            for pk, name, owner in rows
+        ],
+        batch_size=2000,
+    )
     for entry in entries:
         Customer.all_objects.filter(pk=entry.object_id).update(deletion=entry)
     print(f"Moved {len(entries):,} customers to the recycle bin in {time.monotonic() - started:,.0f} s")
@@ -107,10 +135,15 @@ def create_database(url: str) -> None:
     import MySQLdb
 
     parts = urlparse(url)
-    conn = MySQLdb.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 3306, user=parts.username or "root",
-                           passwd=parts.password or "")
-    conn.cursor().execute(f"CREATE DATABASE IF NOT EXISTS `{parts.path.lstrip('/')}` "
-                          "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    conn = MySQLdb.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 3306,
+        user=parts.username or "root",
+        passwd=parts.password or "",
+    )
+    conn.cursor().execute(
+        f"CREATE DATABASE IF NOT EXISTS `{parts.path.lstrip('/')}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    )
     conn.close()
 
 
@@ -148,8 +181,10 @@ def run_scenarios(repeat: int) -> None:
         ("admin", "/admin/customers/interaction/"),
         ("admin", f"/admin/customers/customer/{rep_customer}/change/"),
     ]
-    print(f"\n{total:,} customers on {connection.vendor} {connection.mysql_server_info if connection.vendor == 'mysql' else ''}; "
-          f"{repeat} timed requests per row after 3 warm-ups")
+    print(
+        f"\n{total:,} customers on {connection.vendor} {connection.mysql_server_info if connection.vendor == 'mysql' else ''}; "
+        f"{repeat} timed requests per row after 3 warm-ups"
+    )
     header = f"{'user':<6} {'kind':<11} {'path':<52} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'target':>7}"
     print(header)
     print("-" * len(header))
@@ -171,8 +206,11 @@ def run_scenarios(repeat: int) -> None:
             p95 = statistics.quantiles(times, n=20)[18] if len(times) >= 20 else max(times)
             target = TARGETS[kind]
             verdict = "ok" if median <= target and len(queries) <= (40 if kind == "admin" else 10) else "MISS"
-            print(f"{label:<6} {kind:<11} {path[:52]:<52} {median:>9.1f} {p95:>8.1f} {len(queries):>7} "
-                  f"{'<' + str(target):>6} {verdict}", flush=True)
+            print(
+                f"{label:<6} {kind:<11} {path[:52]:<52} {median:>9.1f} {p95:>8.1f} {len(queries):>7} "
+                f"{'<' + str(target):>6} {verdict}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

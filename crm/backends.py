@@ -1,4 +1,5 @@
 """Authentication backend: Django's ModelBackend, with a user's permissions read in one query."""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission

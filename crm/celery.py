@@ -4,6 +4,7 @@ With CELERY_BROKER_URL unset the development and test settings make every task r
 checkout needs no broker (production refuses to start without one); with it set, tasks go through Redis to
 `celery -A crm worker` processes.
 """
+
 import logging
 import os
 import socket
@@ -45,8 +46,13 @@ class Task(DjangoTask):
         with client.pipeline() as pipe:
             deliveries, _ = pipe.incr(key).expire(key, self.delivery_key_ttl).execute()
         if deliveries > limit:
-            logger.error("Task %s[%s] was delivered %d times without finishing (its worker process died each "
-                         "time); marking it failed instead of running it again.", self.name, task_id, deliveries)
+            logger.error(
+                "Task %s[%s] was delivered %d times without finishing (its worker process died each "
+                "time); marking it failed instead of running it again.",
+                self.name,
+                task_id,
+                deliveries,
+            )
             raise TaskDeliveryLimitExceeded(
                 f"Delivered {deliveries} times without finishing; CELERY_TASK_MAX_DELIVERIES is {limit}."
             )

@@ -4,6 +4,7 @@ An owned record of any app inherits `OwnedRecord`: a version for edits that neve
 place in the recycle bin. The model then names its owner path and reach domain (accounts/reach.py) and gets
 `HistoricalRecords` for field history.
 """
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,12 @@ class RecyclableModel(models.Model):
     """
 
     deletion = models.ForeignKey(
-        "records.Deletion", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+",
+        "records.Deletion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
         verbose_name=_("in the recycle bin since"),
     )
 

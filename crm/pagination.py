@@ -1,4 +1,5 @@
 """Pagination that stays fast on very large tables."""
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property

@@ -4,13 +4,20 @@
 digits: a hand-written check lets such values through to a server error. A form field turns every one of them
 into a validation error, and the page falls back to its default.
 """
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 
-def query_int(params: QueryDict, name: str, *, default: int | None = None, min_value: int | None = None,
-              max_value: int | None = None) -> int | None:
+def query_int(
+    params: QueryDict,
+    name: str,
+    *,
+    default: int | None = None,
+    min_value: int | None = None,
+    max_value: int | None = None,
+) -> int | None:
     """`params[name]` as a whole number within the bounds given, or `default` when it is missing or is not one."""
     field = forms.IntegerField(required=False, min_value=min_value, max_value=max_value)
     try:

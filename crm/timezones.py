@@ -4,6 +4,7 @@ A time near year 1 or 9999 is valid in UTC but may not exist in another zone: 00
 in Los Angeles, and Python raises OverflowError when converting it. Such rows should not be entered (forms and
 services refuse them), but a page that shows one must still answer, so it is shown as stored, in UTC.
 """
+
 from datetime import datetime
 
 from django.utils import timezone

@@ -1,5 +1,6 @@
 """Back-office screens. They reach, save and delete exactly as the pages do: the scope comes from
 accounts.reach, every save and delete (also inlines and bulk deletes) goes through customers.services."""
+
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
@@ -33,8 +34,18 @@ class HistoryAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(HistoryAdmin):
-    list_display = ["name", "kind", "email", "phone", "city", "country", "tier", "lifecycle_stage", "owner",
-                    "updated_at"]
+    list_display = [
+        "name",
+        "kind",
+        "email",
+        "phone",
+        "city",
+        "country",
+        "tier",
+        "lifecycle_stage",
+        "owner",
+        "updated_at",
+    ]
     list_filter = ["tier", "lifecycle_stage", "kind", "industry", "source", "tags"]
     # Prefix and exact searches use the indexes; a leading-wildcard search would read every row.
     search_fields = ["^name", "=email", "^phone_digits"]
@@ -70,8 +81,9 @@ class CustomerAdmin(HistoryAdmin):
             else:
                 services.contact_update(contact=contact, by=request.user)
 
-        save_inline_through_services(formset, save_row=save_row,
-                                     delete_row=lambda c: services.contact_delete(contact=c, by=request.user))
+        save_inline_through_services(
+            formset, save_row=save_row, delete_row=lambda c: services.contact_delete(contact=c, by=request.user)
+        )
 
 
 @admin.register(Contact)
@@ -125,8 +137,9 @@ class InteractionAdmin(HistoryAdmin):
         services.interaction_log(customer=obj.customer, by=request.user, interaction=obj)
 
     def update(self, request, obj, form):
-        services.interaction_update(interaction=obj, by=request.user,
-                                    expected_version=form.cleaned_data.get("seen_version"))
+        services.interaction_update(
+            interaction=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version")
+        )
 
     def delete(self, request, obj):
         services.interaction_delete(interaction=obj, by=request.user)
@@ -143,12 +156,14 @@ class RelationshipAdmin(HistoryAdmin):
     show_full_result_count = False
 
     def create(self, request, obj, form):
-        services.relationship_create(customer=obj.from_customer, to_customer=obj.to_customer, by=request.user,
-                                     relationship=obj)
+        services.relationship_create(
+            customer=obj.from_customer, to_customer=obj.to_customer, by=request.user, relationship=obj
+        )
 
     def update(self, request, obj, form):
-        services.relationship_update(relationship=obj, by=request.user,
-                                     expected_version=form.cleaned_data.get("seen_version"))
+        services.relationship_update(
+            relationship=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version")
+        )
 
     def delete(self, request, obj):
         services.relationship_delete(relationship=obj, by=request.user)

@@ -9,9 +9,11 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from accounts.reach import Domain, register_domain
 
-        register_domain(Domain(
-            name="customers",
-            all_perm="customers.access_all_customers",
-            team_perm="customers.access_team_customers",
-            read_all_perm="customers.read_all_customers",
-        ))
+        register_domain(
+            Domain(
+                name="customers",
+                all_perm="customers.access_all_customers",
+                team_perm="customers.access_team_customers",
+                read_all_perm="customers.read_all_customers",
+            )
+        )

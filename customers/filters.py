@@ -1,4 +1,5 @@
 """The customer list's search, filters and sort, shared by the list page and its CSV export."""
+
 from functools import lru_cache
 
 import django_filters
@@ -24,7 +25,11 @@ SORTS = {
     "updated": ("updated_at", "id"),
 }
 SORT_LABELS = {
-    "name": _("Name"), "tier": _("Tier"), "stage": _("Stage"), "country": _("Country"), "created": _("Created"),
+    "name": _("Name"),
+    "tier": _("Tier"),
+    "stage": _("Stage"),
+    "country": _("Country"),
+    "created": _("Created"),
     "updated": _("Updated"),
 }
 SORT_CHOICES = [(key, label) for key, label in SORT_LABELS.items()] + [
@@ -56,9 +61,12 @@ def sort_fields(value: str) -> list[str]:
 class CustomerFilter(django_filters.FilterSet):
     # The selects are written by the `filter_select` template tag; only the search box uses its widget.
     q = django_filters.CharFilter(
-        method="search", label=_("Search"), max_length=SEARCH_MAX_CHARS,
-        widget=forms.TextInput(attrs={"placeholder": _("Name, email or phone"), "type": "search",
-                                      "class": "form-control"}),
+        method="search",
+        label=_("Search"),
+        max_length=SEARCH_MAX_CHARS,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name, email or phone"), "type": "search", "class": "form-control"}
+        ),
     )
     # Owner and tag choices are read once and validated against that list: a ModelChoiceFilter would query
     # again to check the submitted id.
@@ -69,8 +77,9 @@ class CustomerFilter(django_filters.FilterSet):
     )
     tag = django_filters.ChoiceFilter(method="with_tag", label=_("Tag"), empty_label=_("Any tag"))
     country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("Any country"))
-    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="sort_by", label=_("Sort by"),
-                                       empty_label=None, widget=forms.HiddenInput)
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="sort_by", label=_("Sort by"), empty_label=None, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Customer

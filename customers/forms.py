@@ -1,4 +1,5 @@
 """Input for customer pages: parsing and field rules only; database rules live in services."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
@@ -27,8 +28,20 @@ class CustomerForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = [
-            "kind", "name", "email", "phone", "address", "city", "country", "industry", "source", "tier",
-            "lifecycle_stage", "owner", "tags", "notes",
+            "kind",
+            "name",
+            "email",
+            "phone",
+            "address",
+            "city",
+            "country",
+            "industry",
+            "source",
+            "tier",
+            "lifecycle_stage",
+            "owner",
+            "tags",
+            "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -43,8 +56,11 @@ class CustomerForm(VersionedFormMixin, forms.ModelForm):
         self.helper.layout = Layout(
             Row(Column("kind", css_class="col-md-3"), Column("name", css_class="col-md-9")),
             Row(Column("email"), Column("phone")),
-            Row(Column("address", css_class="col-md-6"), Column("city", css_class="col-md-3"),
-                Column("country", css_class="col-md-3")),
+            Row(
+                Column("address", css_class="col-md-6"),
+                Column("city", css_class="col-md-3"),
+                Column("country", css_class="col-md-3"),
+            ),
             Row(Column("industry"), Column("source")),
             Row(Column("tier"), Column("lifecycle_stage"), Column("owner")),
             Field("tags", css_class="d-inline-flex flex-wrap gap-3"),
@@ -89,7 +105,8 @@ class InteractionForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(Column("channel"), Column("direction"), Column("occurred_at")),
-            "subject", "summary",
+            "subject",
+            "summary",
             Row(Column("outcome"), Column("next_step")),
         )
 
@@ -109,7 +126,8 @@ class CustomerChoiceField(forms.ModelChoiceField):
 
 class RelationshipForm(VersionedFormMixin, forms.ModelForm):
     to_customer = CustomerChoiceField(
-        queryset=None, label=_("Related customer"),
+        queryset=None,
+        label=_("Related customer"),
         error_messages={"invalid_choice": _("Select a customer from the suggestions; that one is not available.")},
     )
 
@@ -124,5 +142,6 @@ class RelationshipForm(VersionedFormMixin, forms.ModelForm):
             del self.fields["to_customer"]  # the two customers of a relationship do not change
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*(["to_customer"] if "to_customer" in self.fields else []),
-                                    Row(Column("kind"), Column("status")), "notes")
+        self.helper.layout = Layout(
+            *(["to_customer"] if "to_customer" in self.fields else []), Row(Column("kind"), Column("status")), "notes"
+        )

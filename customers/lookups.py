@@ -1,4 +1,5 @@
 """Search lookups: an InnoDB FULLTEXT word-prefix match on MySQL/MariaDB."""
+
 from django.db.models import CharField, Lookup
 
 

@@ -1,4 +1,5 @@
 """Customers, the people at them, what we said to them, and how they relate to each other."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -88,7 +89,12 @@ class Customer(OwnedRecord):
     tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, default=Tier.C)
     lifecycle_stage = models.CharField(_("lifecycle stage"), max_length=10, choices=Stage.choices, default=Stage.LEAD)
     score = models.DecimalField(
-        _("score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False,
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("0–100, filled in by analytics."),
     )
     owner = models.ForeignKey(
@@ -148,7 +154,9 @@ class Contact(OwnedRecord):
     owner_path = "customer__owner"
     reach_domain = "customers"
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
+    )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=100, blank=True, help_text=_("Job title or role in the deal."))
     email = models.EmailField(_("email"), blank=True)
@@ -223,10 +231,15 @@ class Interaction(OwnedRecord):
         super().clean()
         # The year as entered, in its own time zone: converting a year-1 time entered east of UTC to UTC overflows.
         if self.occurred_at is not None and not self.EARLIEST_YEAR <= self.occurred_at.year <= self.LATEST_YEAR:
-            raise ValidationError({"occurred_at": ValidationError(
-                _("Enter a date between %(earliest)s and %(latest)s."), code="out_of_range",
-                params={"earliest": self.EARLIEST_YEAR, "latest": self.LATEST_YEAR},
-            )})
+            raise ValidationError(
+                {
+                    "occurred_at": ValidationError(
+                        _("Enter a date between %(earliest)s and %(latest)s."),
+                        code="out_of_range",
+                        params={"earliest": self.EARLIEST_YEAR, "latest": self.LATEST_YEAR},
+                    )
+                }
+            )
 
 
 class Relationship(OwnedRecord):

@@ -4,6 +4,7 @@ A person is a customer of the kind "person", or a contact at a company. Erasure 
 counts stay true) but replaces every personal field on it, on what hangs off it, in its field history and in
 the recycle bin, and leaves one audit entry saying who erased what, without the data.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -63,14 +64,27 @@ def customer_personal_data(*, customer: Customer, by: AbstractBaseUser) -> str:
         "contacts": _rows(Contact, customer=customer),
         "interactions": _rows(Interaction, customer=customer),
         "relationships": [
-            {**row, "from_customer_name": names.get(row["from_customer_id"]), "to_customer_name":
-             names.get(row["to_customer_id"])}
-            for names in [dict(Customer.all_objects.filter(
-                Q(relationships_from__from_customer=customer) | Q(relationships_from__to_customer=customer)
-                | Q(relationships_to__from_customer=customer) | Q(relationships_to__to_customer=customer)
-            ).values_list("pk", "name"))]
-            for row in _rows(Relationship, pk__in=Relationship.all_objects.filter(
-                Q(from_customer=customer) | Q(to_customer=customer)).values("pk"))
+            {
+                **row,
+                "from_customer_name": names.get(row["from_customer_id"]),
+                "to_customer_name": names.get(row["to_customer_id"]),
+            }
+            for names in [
+                dict(
+                    Customer.all_objects.filter(
+                        Q(relationships_from__from_customer=customer)
+                        | Q(relationships_from__to_customer=customer)
+                        | Q(relationships_to__from_customer=customer)
+                        | Q(relationships_to__to_customer=customer)
+                    ).values_list("pk", "name")
+                )
+            ]
+            for row in _rows(
+                Relationship,
+                pk__in=Relationship.all_objects.filter(Q(from_customer=customer) | Q(to_customer=customer)).values(
+                    "pk"
+                ),
+            )
         ],
         "history": {
             "customer": _history(Customer, id=customer.pk),
@@ -78,18 +92,32 @@ def customer_personal_data(*, customer: Customer, by: AbstractBaseUser) -> str:
             "interactions": _history(Interaction, customer_id=customer.pk),
         },
     }
-    audit_record(action=AuditEntry.Action.PERSON_EXPORT, actor=by, object_type="customers.customer",
-                 object_id=customer.pk, label=customer.name)
+    audit_record(
+        action=AuditEntry.Action.PERSON_EXPORT,
+        actor=by,
+        object_type="customers.customer",
+        object_id=customer.pk,
+        label=customer.name,
+    )
     return DjangoJSONEncoder(indent=2, ensure_ascii=False).encode(data)
 
 
 def contact_personal_data(*, contact: Contact, by: AbstractBaseUser) -> str:
     """Everything held about a contact person, as one JSON document, and an audit entry."""
     _check(obj=contact, by=by, permission=None)
-    data = {"exported_at": timezone.now(), "contact": _rows(Contact, pk=contact.pk)[0],
-            "company": contact.customer.name, "history": _history(Contact, id=contact.pk)}
-    audit_record(action=AuditEntry.Action.PERSON_EXPORT, actor=by, object_type="customers.contact",
-                 object_id=contact.pk, label=contact.name)
+    data = {
+        "exported_at": timezone.now(),
+        "contact": _rows(Contact, pk=contact.pk)[0],
+        "company": contact.customer.name,
+        "history": _history(Contact, id=contact.pk),
+    }
+    audit_record(
+        action=AuditEntry.Action.PERSON_EXPORT,
+        actor=by,
+        object_type="customers.contact",
+        object_id=contact.pk,
+        label=contact.name,
+    )
     return DjangoJSONEncoder(indent=2, ensure_ascii=False).encode(data)
 
 
@@ -106,7 +134,8 @@ def _redact_trail(object_type: str, object_ids: list[Any], label: str) -> None:
     """Names in earlier audit entries and recycle-bin labels are personal data too. This is the one change ever
     made to past audit entries: the label goes, what happened and who did it stay."""
     AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(i) for i in object_ids]).update(
-        object_label=label)
+        object_label=label
+    )
 
 
 @transaction.atomic
@@ -127,14 +156,22 @@ def customer_erase(*, customer: Customer, by: AbstractBaseUser) -> Customer:
         "relationships": _erase_rows(Relationship, from_customer_id=customer.pk)
         + _erase_rows(Relationship, to_customer_id=customer.pk),
     }
-    Deletion.objects.filter(content_type__app_label="customers", content_type__model="customer",
-                            object_id=customer.pk).update(label=label)
-    Deletion.objects.filter(content_type__app_label="customers", content_type__model="contact",
-                            object_id__in=contacts).update(label=ERASED)
+    Deletion.objects.filter(
+        content_type__app_label="customers", content_type__model="customer", object_id=customer.pk
+    ).update(label=label)
+    Deletion.objects.filter(
+        content_type__app_label="customers", content_type__model="contact", object_id__in=contacts
+    ).update(label=ERASED)
     _redact_trail("customers.customer", [customer.pk], label)
     _redact_trail("customers.contact", contacts, ERASED)
-    audit_record(action=AuditEntry.Action.ERASE, actor=by, object_type="customers.customer",
-                 object_id=customer.pk, label=label, detail={"erased": counts})
+    audit_record(
+        action=AuditEntry.Action.ERASE,
+        actor=by,
+        object_type="customers.customer",
+        object_id=customer.pk,
+        label=label,
+        detail={"erased": counts},
+    )
     customer.refresh_from_db()
     return customer
 
@@ -145,10 +182,17 @@ def contact_erase(*, contact: Contact, by: AbstractBaseUser) -> Contact:
     audit labels. Raises PermissionDenied without the erase permission or outside reach."""
     _check(obj=contact, by=by, permission=ERASE_PERMISSION)
     _erase_rows(Contact, id=contact.pk)
-    Deletion.objects.filter(content_type__app_label="customers", content_type__model="contact",
-                            object_id=contact.pk).update(label=ERASED)
+    Deletion.objects.filter(
+        content_type__app_label="customers", content_type__model="contact", object_id=contact.pk
+    ).update(label=ERASED)
     _redact_trail("customers.contact", [contact.pk], ERASED)
-    audit_record(action=AuditEntry.Action.ERASE, actor=by, object_type="customers.contact",
-                 object_id=contact.pk, label=ERASED, detail={"customer": contact.customer_id})
+    audit_record(
+        action=AuditEntry.Action.ERASE,
+        actor=by,
+        object_type="customers.contact",
+        object_id=contact.pk,
+        label=ERASED,
+        detail={"customer": contact.customer_id},
+    )
     contact.refresh_from_db()
     return contact

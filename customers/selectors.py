@@ -1,5 +1,6 @@
 """Reads for customer pages. Every customer-related read goes through `customer_scope`, so a record
 outside the user's reach answers 404 whichever page, export, form choice or admin screen asks for it."""
+
 from __future__ import annotations
 
 import re
@@ -39,6 +40,7 @@ _LATIN_TEXT = re.compile(r"[0-9A-Za-z\u00C0-\u024F\s'&.,()/-]+")
 
 # Scoping ---------------------------------------------------------------------------------------------------------
 
+
 def customer_scope(*, user: AbstractBaseUser, write: bool = False) -> QuerySet[Customer]:
     """The customers `user` may read (or change, with write=True): own, the teams', or all."""
     return reach.scope(Customer, user=user, write=write)
@@ -66,21 +68,22 @@ def contact_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int, writ
     return reach.get_for(Contact, user=user, write=write, customer=customer, pk=pk)
 
 
-def interaction_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int, write: bool = False
-                        ) -> Interaction:
+def interaction_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int, write: bool = False) -> Interaction:
     return reach.get_for(Interaction, user=user, write=write, customer=customer, pk=pk)
 
 
-def relationship_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int, write: bool = False
-                         ) -> Relationship:
+def relationship_get_for(*, user: AbstractBaseUser, customer: Customer, pk: int, write: bool = False) -> Relationship:
     """A relationship of `customer` (either side) that the user reaches: they must reach both customers."""
     return reach.get_for(
         Relationship.objects.filter(Q(from_customer=customer) | Q(to_customer=customer)),
-        user=user, write=write, pk=pk,
+        user=user,
+        write=write,
+        pk=pk,
     )
 
 
 # Lists and search ------------------------------------------------------------------------------------------------
+
 
 def customer_list_for(*, user: AbstractBaseUser) -> QuerySet[Customer]:
     """The user's customers for list pages and exports: tags preloaded, `owner_name` and `owner_username`
@@ -92,10 +95,15 @@ def customer_list_for(*, user: AbstractBaseUser) -> QuerySet[Customer]:
     """
     owner = User.objects.filter(pk=OuterRef("owner_id"))
     full_name = Trim(Concat("first_name", Value(" "), "last_name", output_field=CharField()))
-    return customer_scope(user=user).prefetch_related("tags").annotate(
-        owner_username=Subquery(owner.values("username")[:1]),
-        owner_name=Subquery(owner.annotate(label=Coalesce(NullIf(full_name, Value("")), "username")).values(
-            "label")[:1]),
+    return (
+        customer_scope(user=user)
+        .prefetch_related("tags")
+        .annotate(
+            owner_username=Subquery(owner.values("username")[:1]),
+            owner_name=Subquery(
+                owner.annotate(label=Coalesce(NullIf(full_name, Value("")), "username")).values("label")[:1]
+            ),
+        )
     )
 
 
@@ -144,17 +152,17 @@ def customer_duplicates(*, email: str, phone: str, exclude_pk: int | None = None
 
 # The customer page -------------------------------------------------------------------------------------------------
 
-def customer_timeline(*, customer: Customer, page: int = 1, per_page: int = 20
-                      ) -> tuple[list[Interaction], int, bool]:
+
+def customer_timeline(*, customer: Customer, page: int = 1, per_page: int = 20) -> tuple[list[Interaction], int, bool]:
     """One page of the interactions with `customer`, newest first, with who logged them: the rows, the page
     number shown (a page past the end shows the last one) and whether older ones exist. Reads one row more
     than the page instead of counting them all; counts only when asked for a page past the end."""
     interactions = customer.interactions.select_related("user").order_by("-occurred_at", "-id")
     page = min(max(page, 1), 100_000)
-    rows = list(interactions[(page - 1) * per_page: page * per_page + 1])
+    rows = list(interactions[(page - 1) * per_page : page * per_page + 1])
     if not rows and page > 1:
         page = max(1, -(-customer.interactions.count() // per_page))
-        rows = list(interactions[(page - 1) * per_page: page * per_page + 1])
+        rows = list(interactions[(page - 1) * per_page : page * per_page + 1])
     return rows[:per_page], page, len(rows) > per_page
 
 
@@ -171,16 +179,29 @@ def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> lis
     rows = []
     for rel in relationships:
         outgoing = rel.from_customer_id == customer.pk
-        rows.append({"relationship": rel, "other": rel.to_customer if outgoing else rel.from_customer,
-                     "outgoing": outgoing})
+        rows.append(
+            {"relationship": rel, "other": rel.to_customer if outgoing else rel.from_customer, "outgoing": outgoing}
+        )
     for row in rows:
         row["other_visible"] = can_see(row["other"])
     return sorted(rows, key=lambda r: (r["relationship"].kind, r["other"].name))
 
 
 _HISTORY_FIELDS = [
-    "kind", "name", "email", "phone", "address", "city", "country", "industry", "source", "tier",
-    "lifecycle_stage", "score", "owner", "notes",
+    "kind",
+    "name",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "country",
+    "industry",
+    "source",
+    "tier",
+    "lifecycle_stage",
+    "score",
+    "owner",
+    "notes",
 ]
 
 
@@ -195,11 +216,11 @@ def customer_history(*, customer: Customer, limit: int | None = 10, offset: int 
     Reads `limit + 1` history rows, their tags and the owners they name in three queries, however many changes.
     """
     records_qs = customer.history.select_related("history_user").order_by("-history_date", "-history_id")
-    records = list(records_qs[offset: offset + limit + 1] if limit is not None else records_qs[offset:])
+    records = list(records_qs[offset : offset + limit + 1] if limit is not None else records_qs[offset:])
     tags_by_record: dict[int, list[str]] = {}
     if any(r.history_type == "~" for r in records):
-        for history_id, tag_name in _historical_tags().objects.filter(history__in=records).values_list(
-            "history_id", "tag__name"
+        for history_id, tag_name in (
+            _historical_tags().objects.filter(history__in=records).values_list("history_id", "tag__name")
         ):
             tags_by_record.setdefault(history_id, []).append(tag_name)
     # Owners named in the records: most are the customer's owner or someone who made a change, already loaded.
@@ -227,8 +248,9 @@ def customer_history(*, customer: Customer, limit: int | None = 10, offset: int 
         previous = records[index + 1] if index + 1 < len(records) else None
         if record.history_type == "~" and previous is not None:
             for name in _HISTORY_FIELDS:
-                old, new = getattr(previous, f"{name}_id" if name == "owner" else name), getattr(
-                    record, f"{name}_id" if name == "owner" else name
+                old, new = (
+                    getattr(previous, f"{name}_id" if name == "owner" else name),
+                    getattr(record, f"{name}_id" if name == "owner" else name),
                 )
                 if old != new:
                     entry.changes.append(FieldChange(str(meta[name].verbose_name), show(name, old), show(name, new)))

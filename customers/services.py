@@ -4,6 +4,7 @@ Each service checks that the acting user reaches what it is given (PermissionDen
 (full_clean), runs in one transaction, claims the row's next version (StaleVersionError when the caller's copy
 is out of date), records who made the change in the history, and raises ValidationError for broken rules.
 Deleting moves a record and what hangs on it to the recycle bin (records.services)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -33,8 +34,10 @@ class DuplicateCustomerError(ValidationError):
 
     def __init__(self, *, visible: list[Customer], hidden_match: frozenset[str] = frozenset()):
         super().__init__(
-            _("A customer with the same email or phone already exists. Check it is not the same customer, "
-              "or confirm that you want to create another one."),
+            _(
+                "A customer with the same email or phone already exists. Check it is not the same customer, "
+                "or confirm that you want to create another one."
+            ),
             code="duplicate",
         )
         self.visible = visible
@@ -46,13 +49,19 @@ class DuplicateCustomerError(ValidationError):
         if not self.hidden_match:
             return ""
         if self.hidden_match == {"email"}:
-            return _("A customer record with this email address already exists. Ask an administrator whether it "
-                     "is the same customer.")
+            return _(
+                "A customer record with this email address already exists. Ask an administrator whether it "
+                "is the same customer."
+            )
         if self.hidden_match == {"phone"}:
-            return _("A customer record with this phone number already exists. Ask an administrator whether it "
-                     "is the same customer.")
-        return _("A customer record with this email address or phone number already exists. Ask an "
-                 "administrator whether it is the same customer.")
+            return _(
+                "A customer record with this phone number already exists. Ask an administrator whether it "
+                "is the same customer."
+            )
+        return _(
+            "A customer record with this email address or phone number already exists. Ask an "
+            "administrator whether it is the same customer."
+        )
 
 
 def _duplicate_match(customer: Customer, others: list[Customer]) -> frozenset[str]:
@@ -85,8 +94,12 @@ def _apply(customer: Customer, fields: dict[str, Any]) -> None:
 
 
 def customer_create(
-    *, by: AbstractBaseUser, tags: Iterable[Tag] = (), allow_duplicate: bool = False,
-    customer: Customer | None = None, **fields: Any
+    *,
+    by: AbstractBaseUser,
+    tags: Iterable[Tag] = (),
+    allow_duplicate: bool = False,
+    customer: Customer | None = None,
+    **fields: Any,
 ) -> Customer:
     """Create a customer owned by someone `by` may assign to (from `fields`, or an unsaved instance the admin's
     form filled in), atomically. Raises DuplicateCustomerError unless allowed; a duplicate `by` cannot reach is
@@ -104,11 +117,17 @@ def customer_create(
             can_see = customer_visibility(user=by)
             hidden = [d for d in duplicates if not can_see(d)]
             if hidden:
-                audit_record(action=AuditEntry.Action.DUPLICATE_HINT, actor=by, object_type="customers.customer",
-                             object_id=",".join(str(d.pk) for d in hidden)[:64], label=hidden[0].name,
-                             detail={"matched": sorted(_duplicate_match(customer, hidden))})
-            raise DuplicateCustomerError(visible=[d for d in duplicates if can_see(d)],
-                                         hidden_match=_duplicate_match(customer, hidden))
+                audit_record(
+                    action=AuditEntry.Action.DUPLICATE_HINT,
+                    actor=by,
+                    object_type="customers.customer",
+                    object_id=",".join(str(d.pk) for d in hidden)[:64],
+                    label=hidden[0].name,
+                    detail={"matched": sorted(_duplicate_match(customer, hidden))},
+                )
+            raise DuplicateCustomerError(
+                visible=[d for d in duplicates if can_see(d)], hidden_match=_duplicate_match(customer, hidden)
+            )
     with transaction.atomic():
         customer._history_user = by
         customer.save()
@@ -118,8 +137,14 @@ def customer_create(
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, by: AbstractBaseUser, expected_version: int | None = None,
-                    tags: Iterable[Tag] | None = None, **fields: Any) -> Customer:
+def customer_update(
+    *,
+    customer: Customer,
+    by: AbstractBaseUser,
+    expected_version: int | None = None,
+    tags: Iterable[Tag] | None = None,
+    **fields: Any,
+) -> Customer:
     """Change a customer's fields (and tags when given), as `by` who must reach it; a new owner must be one `by`
     may assign to. `expected_version` is the version the caller read (StaleVersionError when it moved on)."""
     reach.check(customer, user=by)
@@ -133,8 +158,12 @@ def customer_update(*, customer: Customer, by: AbstractBaseUser, expected_versio
     if tags is not None and set(customer.tags.all()) != set(tags):
         customer.tags.set(tags)
     if customer.owner_id != current.owner_id:
-        audit_record(action=AuditEntry.Action.OWNER_CHANGE, actor=by, obj=customer,
-                     detail={"from": current.owner_id, "to": customer.owner_id})
+        audit_record(
+            action=AuditEntry.Action.OWNER_CHANGE,
+            actor=by,
+            obj=customer,
+            detail={"from": current.owner_id, "to": customer.owner_id},
+        )
     return customer
 
 
@@ -149,11 +178,15 @@ def customer_delete(*, customer: Customer, by: AbstractBaseUser | None) -> Delet
     relationships = Relationship.objects.filter(Q(from_customer=customer) | Q(to_customer=customer))
     if by is not None:
         relationships = relationships.filter(pk__in=reach.scope(Relationship, user=by, write=True).values("pk"))
-    return deletion_create(root=customer, by=by, related=[
-        Contact.objects.filter(customer=customer),
-        Interaction.objects.filter(customer=customer),
-        relationships,
-    ])
+    return deletion_create(
+        root=customer,
+        by=by,
+        related=[
+            Contact.objects.filter(customer=customer),
+            Interaction.objects.filter(customer=customer),
+            relationships,
+        ],
+    )
 
 
 def _contact_save(contact: Contact) -> Contact:
@@ -169,8 +202,9 @@ def _contact_save(contact: Contact) -> Contact:
 
 
 @transaction.atomic
-def contact_create(*, customer: Customer, by: AbstractBaseUser, contact: Contact | None = None,
-                   **fields: Any) -> Contact:
+def contact_create(
+    *, customer: Customer, by: AbstractBaseUser, contact: Contact | None = None, **fields: Any
+) -> Contact:
     """Add a contact (from `fields`, or an unsaved instance an admin form filled in) to a customer `by` reaches;
     a new primary contact replaces the previous one."""
     reach.check(customer, user=by)
@@ -183,8 +217,9 @@ def contact_create(*, customer: Customer, by: AbstractBaseUser, contact: Contact
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, by: AbstractBaseUser, expected_version: int | None = None,
-                   **fields: Any) -> Contact:
+def contact_update(
+    *, contact: Contact, by: AbstractBaseUser, expected_version: int | None = None, **fields: Any
+) -> Contact:
     """Change a contact; making it primary replaces the previous primary contact. StaleVersionError when the
     contact changed since `expected_version`."""
     reach.check(contact, user=by)
@@ -204,8 +239,9 @@ def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> Deletion:
 
 
 @transaction.atomic
-def interaction_log(*, customer: Customer, by: AbstractBaseUser, interaction: Interaction | None = None,
-                    **fields: Any) -> Interaction:
+def interaction_log(
+    *, customer: Customer, by: AbstractBaseUser, interaction: Interaction | None = None, **fields: Any
+) -> Interaction:
     """Record a call, email, meeting, chat, social contact or visit with a customer `by` reaches."""
     reach.check(customer, user=by)
     interaction = interaction if interaction is not None else Interaction()
@@ -221,8 +257,9 @@ def interaction_log(*, customer: Customer, by: AbstractBaseUser, interaction: In
 
 
 @transaction.atomic
-def interaction_update(*, interaction: Interaction, by: AbstractBaseUser, expected_version: int | None = None,
-                       **fields: Any) -> Interaction:
+def interaction_update(
+    *, interaction: Interaction, by: AbstractBaseUser, expected_version: int | None = None, **fields: Any
+) -> Interaction:
     """Correct a logged interaction (who logged it stays). StaleVersionError when it changed since
     `expected_version`."""
     reach.check(interaction, user=by)
@@ -251,8 +288,14 @@ def _check_related(*, customer: Customer, other: Customer, by: AbstractBaseUser)
 
 
 @transaction.atomic
-def relationship_create(*, customer: Customer, by: AbstractBaseUser, to_customer: Customer,
-                        relationship: Relationship | None = None, **fields: Any) -> Relationship:
+def relationship_create(
+    *,
+    customer: Customer,
+    by: AbstractBaseUser,
+    to_customer: Customer,
+    relationship: Relationship | None = None,
+    **fields: Any,
+) -> Relationship:
     """Relate `customer` to another customer that `by` can reach. Raises ValidationError for a duplicate."""
     reach.check(customer, user=by)
     _check_related(customer=customer, other=to_customer, by=by)
@@ -263,18 +306,21 @@ def relationship_create(*, customer: Customer, by: AbstractBaseUser, to_customer
     relationship.full_clean()
     # The unique check above sees live rows only; the same relationship waiting in the recycle bin still holds
     # the database's unique key.
-    if Relationship.all_objects.filter(from_customer=customer, to_customer=to_customer, kind=relationship.kind,
-                                       deletion__isnull=False).exists():
-        raise ValidationError(_("This relationship is in the recycle bin: restore it from there instead."),
-                              code="in_recycle_bin")
+    if Relationship.all_objects.filter(
+        from_customer=customer, to_customer=to_customer, kind=relationship.kind, deletion__isnull=False
+    ).exists():
+        raise ValidationError(
+            _("This relationship is in the recycle bin: restore it from there instead."), code="in_recycle_bin"
+        )
     relationship._history_user = by
     relationship.save()
     return relationship
 
 
 @transaction.atomic
-def relationship_update(*, relationship: Relationship, by: AbstractBaseUser, expected_version: int | None = None,
-                        **fields: Any) -> Relationship:
+def relationship_update(
+    *, relationship: Relationship, by: AbstractBaseUser, expected_version: int | None = None, **fields: Any
+) -> Relationship:
     """Change a relationship's kind, status or notes (the two customers stay); `by` must reach both customers."""
     reach.check(relationship, user=by)
     version_claim(relationship, expected=expected_version)

@@ -1,6 +1,7 @@
 """Customer pages, built on the page kit (crm/kit): each view declares its permission, form, the service or
 selector it calls and its headings; the kit looks every record in the URL up through the user's reach, so another
 owner's record answers 404, and renders the shared templates inside templates/customers/layout.html."""
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -76,17 +77,34 @@ class CustomerExportView(kit.CsvExportView):
     filterset_class = CustomerFilter
     filename_prefix = "customers"
     columns = [
-        ("ID", "pk"), ("Name", "name"), ("Type", "kind"), ("Email", "email"), ("Phone", "phone"),
-        ("Address", "address"), ("City", "city"), ("Country", "country.code"), ("Industry", "industry"),
-        ("Source", "source"), ("Tier", "tier"), ("Lifecycle stage", "lifecycle_stage"), ("Score", "score"),
-        ("Owner", "owner_username"), ("Tags", lambda customer: "; ".join(t.name for t in customer.tags.all())),
-        ("Created", "created_at"), ("Updated", "updated_at"),
+        ("ID", "pk"),
+        ("Name", "name"),
+        ("Type", "kind"),
+        ("Email", "email"),
+        ("Phone", "phone"),
+        ("Address", "address"),
+        ("City", "city"),
+        ("Country", "country.code"),
+        ("Industry", "industry"),
+        ("Source", "source"),
+        ("Tier", "tier"),
+        ("Lifecycle stage", "lifecycle_stage"),
+        ("Score", "score"),
+        ("Owner", "owner_username"),
+        ("Tags", lambda customer: "; ".join(t.name for t in customer.tags.all())),
+        ("Created", "created_at"),
+        ("Updated", "updated_at"),
     ]
 
     def exporting(self, filterset):
-        audit_record(action=AuditEntry.Action.EXPORT, actor=self.request.user, object_type="customers.customer",
-                     label=_("Customer list"), request=self.request,
-                     detail={"filter": self.request.GET.urlencode(), "rows": filterset.qs.count()})
+        audit_record(
+            action=AuditEntry.Action.EXPORT,
+            actor=self.request.user,
+            object_type="customers.customer",
+            label=_("Customer list"),
+            request=self.request,
+            detail={"filter": self.request.GET.urlencode(), "rows": filterset.qs.count()},
+        )
 
 
 class CustomerDetailView(CustomerRecordMixin, kit.ObjectPageView):
@@ -144,8 +162,9 @@ class CustomerCreateView(CustomerPages, kit.ObjectCreateView):
             return super().service_refused(form, exc)
         form.add_error(None, exc)
         form.show_duplicate_confirmation()
-        return self.render_to_response(self.get_context_data(
-            form=form, duplicates=exc.visible, hidden_duplicates_notice=exc.hidden_notice))
+        return self.render_to_response(
+            self.get_context_data(form=form, duplicates=exc.visible, hidden_duplicates_notice=exc.hidden_notice)
+        )
 
 
 class CustomerUpdateView(CustomerRecordMixin, kit.ObjectUpdateView):
@@ -203,6 +222,7 @@ class CustomerAutocompleteView(LoginRequiredMixin, PermissionRequiredMixin, View
 
 
 # Things that belong to a customer -------------------------------------------------------------------------------
+
 
 class CustomerObjectMixin(CustomerPages, kit.ParentMixin):
     """Pages under the customer in the URL: they change it or what hangs off it, so it is reached for writing."""
@@ -286,6 +306,7 @@ class RelationshipDeleteView(CustomerObjectMixin, kit.ChildDeleteView):
 
 
 # Privacy requests ------------------------------------------------------------------------------------------------
+
 
 def _json_attachment(body: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")

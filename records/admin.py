@@ -1,5 +1,6 @@
 """The audit log and recycle bin in the back office: read only. Restores and purges go through the app's
 recycle bin page (the same services); audit entries are never edited or removed by anyone."""
+
 from django.contrib import admin
 
 from records.models import AuditEntry, Deletion

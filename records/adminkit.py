@@ -5,6 +5,7 @@ only what the user reaches, offers only reachable records and assignable owners 
 deletes (also in bulk and in inlines) through the same services as the app, so a delete goes to the recycle bin
 and a stale form is refused with what changed.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -38,9 +39,13 @@ class VersionedAdminForm(forms.ModelForm):
                 changes, who = _changes_since(current, expected)
                 listed = "; ".join(f"{c.label}: {c.then} → {c.now}" for c in changes)
                 raise ValidationError(
-                    _("Someone else changed this record after you opened it (%(changes)s). Reload the page to see "
-                      "the current values before saving.") % {"changes": listed or _("details not recorded")},
-                    code="stale")
+                    _(
+                        "Someone else changed this record after you opened it (%(changes)s). Reload the page to see "
+                        "the current values before saving."
+                    )
+                    % {"changes": listed or _("details not recorded")},
+                    code="stale",
+                )
         return cleaned
 
 

@@ -1,4 +1,5 @@
 """Writing the audit log: one function every app calls."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -21,9 +22,17 @@ def client_address(request: HttpRequest | None) -> str | None:
     return address_behind_proxies(request) or None
 
 
-def audit_record(*, action: str, actor: AbstractBaseUser | None = None, obj: Model | None = None,
-                 object_type: str = "", object_id: Any = "", label: str = "", detail: dict | None = None,
-                 request: HttpRequest | None = None) -> AuditEntry:
+def audit_record(
+    *,
+    action: str,
+    actor: AbstractBaseUser | None = None,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    label: str = "",
+    detail: dict | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEntry:
     """Append one entry. `obj` fills the record's type, id and label; `detail` holds what the action needs to be
     understood later (filters, counts, old and new owner), never personal data of a person erased."""
     if obj is not None:
@@ -33,7 +42,12 @@ def audit_record(*, action: str, actor: AbstractBaseUser | None = None, obj: Mod
     if actor is not None and not actor.is_authenticated:
         actor = None
     return AuditEntry.objects.create(
-        action=action, actor=actor, actor_label=actor.get_username() if actor else "",
-        object_type=object_type, object_id=str(object_id or ""), object_label=label[:255],
-        detail=detail or {}, address=client_address(request),
+        action=action,
+        actor=actor,
+        actor_label=actor.get_username() if actor else "",
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_label=label[:255],
+        detail=detail or {},
+        address=client_address(request),
     )

@@ -1,4 +1,5 @@
 """Form pieces every app's edit forms share."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,9 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)
         editing = self.instance is not None and self.instance.pk is not None
         self.fields["version"] = forms.IntegerField(
-            widget=forms.HiddenInput, required=editing, min_value=1,
+            widget=forms.HiddenInput,
+            required=editing,
+            min_value=1,
             error_messages={"required": _("This form is missing the record's version: reload the page.")},
         )
         if editing and not self.is_bound:
@@ -54,6 +57,13 @@ class VersionedFormMixin:
             now = getattr(current, model_field.attname)
             mine = value.pk if hasattr(value, "pk") else value
             if str(mine or "") != str(now or ""):
-                changes.append(Change(name, str(model_field.verbose_name), _("not recorded"),
-                                      display_value(model, name, now), self._shown(current, name, value)))
+                changes.append(
+                    Change(
+                        name,
+                        str(model_field.verbose_name),
+                        _("not recorded"),
+                        display_value(model, name, now),
+                        self._shown(current, name, value),
+                    )
+                )
         return changes

@@ -1,4 +1,5 @@
 """The recycle bin and the audit log."""
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -13,15 +14,21 @@ class Deletion(models.Model):
     delete took (not a contact deleted on its own the week before).
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("type"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type"))
     object_id = models.PositiveBigIntegerField(_("record id"))
     label = models.CharField(_("record"), max_length=255)
     domain = models.CharField(_("domain"), max_length=30)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("owner"))
-    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   related_name="+", verbose_name=_("deleted by"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("deleted by")
+    )
     deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
     summary = models.JSONField(_("what it took"), default=dict, blank=True)
 
@@ -61,8 +68,14 @@ class AuditEntry(models.Model):
         DUPLICATE_HINT = "duplicate_hint", _("Duplicate outside reach reported")
 
     at = models.DateTimeField(_("when"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("who"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
     # Kept as text too: the entry must still say who after the user is removed.
     actor_label = models.CharField(_("who (as recorded)"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

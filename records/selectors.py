@@ -1,4 +1,5 @@
 """Reads for the recycle bin and audit log pages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,8 +38,9 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def audit_list(*, action: str = "", actor: str = "", since: date | None = None, until: date | None = None
-               ) -> QuerySet[AuditEntry]:
+def audit_list(
+    *, action: str = "", actor: str = "", since: date | None = None, until: date | None = None
+) -> QuerySet[AuditEntry]:
     """Audit entries newest first, filtered; `since` and `until` are whole days in the current time zone."""
     entries = AuditEntry.objects.select_related("actor")
     if action:
@@ -79,9 +81,12 @@ def _shown(model, name: str, value: Any) -> str:
 def record_history(*, obj: Model, limit: int = 20) -> list[HistoryEntry]:
     """Recorded changes to any record with field history, newest first: who, when, each field's old and new
     value (related records shown by id). Reads `limit + 1` history rows in one query."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit + 1])
-    names = [f for f in type(obj)._meta.concrete_fields
-             if f.editable and f.name not in ("id", "created_at", "updated_at", "deletion")]
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    names = [
+        f
+        for f in type(obj)._meta.concrete_fields
+        if f.editable and f.name not in ("id", "created_at", "updated_at", "deletion")
+    ]
     entries = []
     for index, record in enumerate(records[:limit]):
         entry = HistoryEntry(when=record.history_date, who=record.history_user, kind=record.history_type)
@@ -90,8 +95,12 @@ def record_history(*, obj: Model, limit: int = 20) -> list[HistoryEntry]:
             for model_field in names:
                 old, new = getattr(previous, model_field.attname), getattr(record, model_field.attname)
                 if old != new:
-                    entry.changes.append(FieldChange(str(model_field.verbose_name),
-                                                     _shown(type(obj), model_field.name, old),
-                                                     _shown(type(obj), model_field.name, new)))
+                    entry.changes.append(
+                        FieldChange(
+                            str(model_field.verbose_name),
+                            _shown(type(obj), model_field.name, old),
+                            _shown(type(obj), model_field.name, new),
+                        )
+                    )
         entries.append(entry)
     return entries

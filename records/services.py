@@ -1,4 +1,5 @@
 """The recycle bin: delete (to the bin), restore, purge. Every app's delete service ends here."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -43,8 +44,12 @@ def deletion_create(*, root: Model, by: AbstractBaseUser | None, related: list[Q
     Nothing is removed: each row is marked with the entry, and every list stops showing it.
     """
     entry = Deletion.objects.create(
-        content_type=ContentType.objects.get_for_model(root), object_id=root.pk, label=str(root)[:255],
-        domain=root.reach_domain, owner_id=_owner_id(root), deleted_by=by,
+        content_type=ContentType.objects.get_for_model(root),
+        object_id=root.pk,
+        label=str(root)[:255],
+        domain=root.reach_domain,
+        owner_id=_owner_id(root),
+        deleted_by=by,
     )
     summary = {}
     for rows in related:
@@ -82,7 +87,8 @@ def deletion_restore(*, deletion: Deletion, by: AbstractBaseUser) -> Model:
             if parent is not None and parent.deletion_id is not None:
                 raise ValidationError(
                     _("“%(record)s” belongs to “%(parent)s”, which is in the recycle bin: restore that first.")
-                    % {"record": deletion.label, "parent": parent})
+                    % {"record": deletion.label, "parent": parent}
+                )
     for model in recyclable_models():
         model.all_objects.filter(deletion=deletion).update(deletion=None, version=F("version") + 1)
     audit_record(action=AuditEntry.Action.RESTORE, actor=by, obj=root, detail={"restored": deletion.summary})
@@ -122,10 +128,16 @@ def deletion_purge(*, deletion: Deletion, by: AbstractBaseUser) -> None:
     try:
         _purge(deletion)
     except ProtectedError as exc:
-        raise ValidationError(_("“%(record)s” cannot be purged: other records still refer to it.")
-                              % {"record": label}) from exc
-    audit_record(action=AuditEntry.Action.PURGE, actor=by, object_type=f"{object_type.app_label}.{object_type.model}",
-                 object_id=object_id, label=label)
+        raise ValidationError(
+            _("“%(record)s” cannot be purged: other records still refer to it.") % {"record": label}
+        ) from exc
+    audit_record(
+        action=AuditEntry.Action.PURGE,
+        actor=by,
+        object_type=f"{object_type.app_label}.{object_type.model}",
+        object_id=object_id,
+        label=label,
+    )
 
 
 def deletion_purge_expired(*, days: int = RETENTION_DAYS, now=None) -> int:
@@ -138,8 +150,13 @@ def deletion_purge_expired(*, days: int = RETENTION_DAYS, now=None) -> int:
             with transaction.atomic():
                 label, ct, oid = entry.label, entry.content_type, entry.object_id
                 _purge(entry)
-                audit_record(action=AuditEntry.Action.PURGE, object_type=f"{ct.app_label}.{ct.model}",
-                             object_id=oid, label=label, detail={"expired_after_days": days})
+                audit_record(
+                    action=AuditEntry.Action.PURGE,
+                    object_type=f"{ct.app_label}.{ct.model}",
+                    object_id=oid,
+                    label=label,
+                    detail={"expired_after_days": days},
+                )
             purged += 1
         except (ProtectedError, Deletion.DoesNotExist):
             continue

@@ -1,4 +1,5 @@
 """Edits that never overwrite each other: every service that changes a versioned row goes through here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,9 +25,11 @@ class StaleVersionError(ValidationError):
 
     def __init__(self, *, current: Model, expected: int, changes: list[Change], changed_by: Any = None):
         super().__init__(
-            _("Someone else changed this record after you opened it. Their changes are listed below; your "
-              "values are still in the form. Save again to replace their changes with yours, or reload to start "
-              "from the current values."),
+            _(
+                "Someone else changed this record after you opened it. Their changes are listed below; your "
+                "values are still in the form. Save again to replace their changes with yours, or reload to start "
+                "from the current values."
+            ),
             code="stale",
         )
         self.current, self.expected, self.changes, self.changed_by = current, expected, changes, changed_by
@@ -51,8 +54,10 @@ def _changes_since(current: Model, expected: int) -> tuple[list[Change], Any]:
     history = getattr(type(current), "history", None)
     if history is None:
         return [], None
-    records = {r.version: r for r in current.history.filter(version__in=[expected, current.version])
-               .select_related("history_user")}
+    records = {
+        r.version: r
+        for r in current.history.filter(version__in=[expected, current.version]).select_related("history_user")
+    }
     then, now = records.get(expected), records.get(current.version)
     changed_by = now.history_user if now is not None else None
     if then is None:
@@ -65,8 +70,14 @@ def _changes_since(current: Model, expected: int) -> tuple[list[Change], Any]:
             continue
         old, new = getattr(then, field.attname), getattr(current, field.attname)
         if old != new:
-            changes.append(Change(field.name, str(field.verbose_name), display_value(type(current), field.name, old),
-                                  display_value(type(current), field.name, new)))
+            changes.append(
+                Change(
+                    field.name,
+                    str(field.verbose_name),
+                    display_value(type(current), field.name, old),
+                    display_value(type(current), field.name, new),
+                )
+            )
     return changes, changed_by
 
 

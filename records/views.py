@@ -1,4 +1,5 @@
 """The recycle bin (owners and administrators) and the audit log (administrators, read only)."""
+
 from datetime import timedelta
 
 from django.contrib import messages
@@ -68,12 +69,14 @@ class PurgeView(_EntryActionView):
 
 def describe(detail: dict) -> str:
     """An entry's detail as a person reads it: "took: 1 contacts, 2 interactions; filter: tier=A"."""
+
     def value(v):
         if isinstance(v, dict):
             return ", ".join(f"{count} {name}" for name, count in v.items()) or "—"
         if isinstance(v, list):
             return ", ".join(map(str, v)) or "—"
         return str(v)
+
     return "; ".join(f"{key}: {value(v)}" for key, v in detail.items())
 
 

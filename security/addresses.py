@@ -1,4 +1,5 @@
 """The client's address, as seen through the TLS proxies in front of the app."""
+
 from __future__ import annotations
 
 import ipaddress

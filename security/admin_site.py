@@ -1,4 +1,5 @@
 """The admin site, open only to sessions a second factor verified; its own password-only login is not used."""
+
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
@@ -13,6 +14,6 @@ class TwoFactorAdminSite(OTPAdminSite):
         super().__init__(name)
 
     def login(self, request, extra_context=None):
-        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"),
-                                 login_url=reverse("login"))
-
+        return redirect_to_login(
+            request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"), login_url=reverse("login")
+        )

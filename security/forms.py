@@ -6,9 +6,12 @@ class CodeForm(forms.Form):
     """A code from the authenticator app or, at sign-in, a recovery code."""
 
     token = forms.CharField(
-        label=_("Code"), max_length=16, strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
-                                      "autocapitalize": "none"}),
+        label=_("Code"),
+        max_length=16,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false", "autocapitalize": "none"}
+        ),
     )
 
     def clean_token(self):
@@ -18,8 +21,9 @@ class CodeForm(forms.Form):
 class SignInCodeForm(CodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["token"].help_text = _("The six-digit code your authenticator app shows, or one of your "
-                                           "recovery codes.")
+        self.fields["token"].help_text = _(
+            "The six-digit code your authenticator app shows, or one of your recovery codes."
+        )
 
 
 class EnrolForm(CodeForm):
@@ -30,8 +34,9 @@ class EnrolForm(CodeForm):
 
 
 class PasswordConfirmForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ Axes locks a username/address pair after AXES_FAILURE_LIMIT failures. Someone gu
 each of many usernames never reaches that, so failures from one address are also added up across usernames
 and the address is locked when they reach CRM_ADDRESS_FAILURE_LIMIT within the cool-off time.
 """
+
 from __future__ import annotations
 
 from axes.attempts import get_cool_off_threshold

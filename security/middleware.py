@@ -1,4 +1,5 @@
 """Session expiry, required two-factor authentication, and no caching of signed-in pages."""
+
 from __future__ import annotations
 
 import time
@@ -69,8 +70,9 @@ class TwoFactorRequiredMiddleware:
                 if two_factor_enabled(user=user):
                     logout(request)
                     return redirect_to_login(request.get_full_path())
-                messages.warning(request, _("Administrators must turn on two-factor authentication before "
-                                            "anything else."))
+                messages.warning(
+                    request, _("Administrators must turn on two-factor authentication before anything else.")
+                )
                 return redirect("security:two-factor-enrol")
         return self.get_response(request)
 
@@ -85,6 +87,7 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or response.get("Content-Disposition", "").startswith(
-                "attachment"):
+            "attachment"
+        ):
             add_never_cache_headers(response)
         return response

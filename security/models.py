@@ -9,8 +9,13 @@ class SessionGeneration(models.Model):
     It is raised when the user is deactivated (so reactivating them does not revive old sessions) and when they
     turn on two-factor authentication (so sessions signed in with the password alone end)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
-                                related_name="session_generation", verbose_name=_("user"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="session_generation",
+        verbose_name=_("user"),
+    )
     value = models.PositiveIntegerField(_("generation"), default=0)
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 

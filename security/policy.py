@@ -1,4 +1,5 @@
 """Who must use two-factor authentication: the one place that decides it."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

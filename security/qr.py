@@ -1,4 +1,5 @@
 """QR codes for authenticator apps, drawn on the server as SVG (no script, no third-party service)."""
+
 import base64
 
 import qrcode

@@ -1,4 +1,5 @@
 """Reads of the security app."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -1,4 +1,5 @@
 """Writes of the security app: session generations, two-factor devices and recovery codes."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -25,7 +26,8 @@ def session_generation_raise(*, user: AbstractBaseUser) -> int:
     """End every existing session of `user` (they fail the generation check on their next request). Atomic."""
     with transaction.atomic():
         generation, created = SessionGeneration.objects.select_for_update().get_or_create(
-            user_id=user.pk, defaults={"value": 1})
+            user_id=user.pk, defaults={"value": 1}
+        )
         if not created:
             SessionGeneration.objects.filter(pk=generation.pk).update(value=F("value") + 1)
             generation.refresh_from_db()
@@ -50,8 +52,13 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str]:
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         accepted = not device.confirmed and device.verify_token(token)
     if not accepted:
-        raise ValidationError(_("That code is not right. Check that the time on your phone is correct and "
-                                "enter the code the app shows now."), code="invalid_token")
+        raise ValidationError(
+            _(
+                "That code is not right. Check that the time on your phone is correct and "
+                "enter the code the app shows now."
+            ),
+            code="invalid_token",
+        )
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -62,8 +69,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str]:
 @transaction.atomic
 def recovery_codes_create(*, user: AbstractBaseUser) -> list[str]:
     """Replace the user's recovery codes with CRM_RECOVERY_CODE_COUNT new single-use ones; returns them."""
-    device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME,
-                                                          defaults={"confirmed": True})
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME, defaults={"confirmed": True})
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(settings.CRM_RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])

@@ -1,4 +1,5 @@
 """What a session remembers about its sign-in, and the checks that end it."""
+
 from __future__ import annotations
 
 import time

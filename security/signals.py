@@ -3,6 +3,7 @@
 Deactivation is caught on save rather than in one service because users are deactivated from the admin,
 from the shell and from the accounts pages alike (a QuerySet.update() bypasses it; ModelBackend still refuses
 an inactive user on every request, so only a later reactivation would be affected)."""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save

@@ -7,6 +7,7 @@ https://gist.github.com/roycewilliams/226886fd01572964e1431ac8afc999ce). Django'
 only refuses exact matches; this one also refuses them dressed up, as people do to pass length rules:
 `Password123!`, `P@ssw0rd2026`, `!!dragon!!`, `monkeymonkey`.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,25 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 # Leetspeak-lite: the substitutions people make to satisfy "use a digit and a symbol".
-_LEET = str.maketrans({"0": "o", "1": "i", "!": "i", "|": "i", "3": "e", "4": "a", "@": "a", "5": "s", "$": "s",
-                       "7": "t", "+": "t", "8": "b", "9": "g", "6": "g", "2": "z"})
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "!": "i",
+        "|": "i",
+        "3": "e",
+        "4": "a",
+        "@": "a",
+        "5": "s",
+        "$": "s",
+        "7": "t",
+        "+": "t",
+        "8": "b",
+        "9": "g",
+        "6": "g",
+        "2": "z",
+    }
+)
 _EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 # Stripped cores shorter than this are not looked up, so a random password ending in digits is not refused
@@ -65,8 +83,10 @@ class NormalisedCommonPasswordValidator(CommonPasswordValidator):
     def validate(self, password, user=None):
         if common_forms(password) & self.passwords:
             raise ValidationError(
-                _("This password is a common password with small changes (capitals, digits or symbols added, "
-                  "letters swapped for look-alikes). Choose something less predictable."),
+                _(
+                    "This password is a common password with small changes (capitals, digits or symbols added, "
+                    "letters swapped for look-alikes). Choose something less predictable."
+                ),
                 code="password_too_common",
             )
 
@@ -95,18 +115,28 @@ class TrivialPasswordValidator:
     def validate(self, password, user=None):
         folded = _fold(password)
         core = _EDGES.sub("", folded) or folded
-        if (len(set(folded)) <= 2 or len(_repeated_unit(folded)) <= 4 or _steps_evenly(folded)
-                or _steps_evenly(core) and len(core) >= 8 or _walks_keyboard(core) and len(core) >= 8
-                or _walks_keyboard(folded)):
+        if (
+            len(set(folded)) <= 2
+            or len(_repeated_unit(folded)) <= 4
+            or _steps_evenly(folded)
+            or _steps_evenly(core)
+            and len(core) >= 8
+            or _walks_keyboard(core)
+            and len(core) >= 8
+            or _walks_keyboard(folded)
+        ):
             raise ValidationError(
-                _("This password is too easy to guess: it repeats a character or a short pattern, or follows "
-                  "the alphabet, the digits or a row of the keyboard."),
+                _(
+                    "This password is too easy to guess: it repeats a character or a short pattern, or follows "
+                    "the alphabet, the digits or a row of the keyboard."
+                ),
                 code="password_too_simple",
             )
 
     def get_help_text(self):
-        return _("Your password can’t be one repeated character, a repeated pattern or a run such as "
-                 "“abcdef” or “qwerty”.")
+        return _(
+            "Your password can’t be one repeated character, a repeated pattern or a run such as “abcdef” or “qwerty”."
+        )
 
 
 def _name_parts(user) -> list[str]:
@@ -142,8 +172,10 @@ class PersonalNamePasswordValidator:
                 rest = rest.replace(part, "")
             if rest != letters and len(rest) < self.min_other_letters:
                 raise ValidationError(
-                    _("This password is made of your own names. Choose something others cannot guess from "
-                      "your name or user name."),
+                    _(
+                        "This password is made of your own names. Choose something others cannot guess from "
+                        "your name or user name."
+                    ),
                     code="password_from_names",
                 )
 

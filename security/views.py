@@ -1,4 +1,5 @@
 """Sign-in with an optional second step, and the pages to turn two-factor authentication on and off."""
+
 from __future__ import annotations
 
 import base64
@@ -48,8 +49,12 @@ class SignInView(LoginView):
         user = form.get_user()
         if not two_factor_enabled(user=user):
             return super().form_valid(form)
-        self.request.session[PENDING] = {"user": user.pk, "backend": user.backend, "at": int(time.time()),
-                                         "next": self.get_success_url()}
+        self.request.session[PENDING] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "at": int(time.time()),
+            "next": self.get_success_url(),
+        }
         return redirect("security:sign-in-code")
 
 
@@ -81,18 +86,22 @@ class SignInCodeView(FormView):
         device = match_token(self.user, form.cleaned_data["token"])
         if device is None:
             user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
-            form.add_error("token", _("That code is not right. Enter the code your app shows now, or a recovery "
-                                      "code."))
+            form.add_error("token", _("That code is not right. Enter the code your app shows now, or a recovery code."))
             return self.form_invalid(form)
         del self.request.session[PENDING]
         self.user.otp_device = device  # django_otp keeps the verifying device in the session on login
         login(self.request, self.user, backend=self.pending["backend"])
         if isinstance(device, StaticDevice):
             left = recovery_codes_left(user=self.user)
-            messages.warning(self.request, ngettext(
-                "You signed in with a recovery code; it cannot be used again. %(count)s recovery code is left.",
-                "You signed in with a recovery code; it cannot be used again. %(count)s recovery codes are left.",
-                left) % {"count": left})
+            messages.warning(
+                self.request,
+                ngettext(
+                    "You signed in with a recovery code; it cannot be used again. %(count)s recovery code is left.",
+                    "You signed in with a recovery code; it cannot be used again. %(count)s recovery codes are left.",
+                    left,
+                )
+                % {"count": left},
+            )
         return redirect(self.pending["next"] or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
@@ -104,14 +113,16 @@ class TwoFactorView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            **kwargs, enabled=two_factor_enabled(user=user), codes_left=recovery_codes_left(user=user),
+            **kwargs,
+            enabled=two_factor_enabled(user=user),
+            codes_left=recovery_codes_left(user=user),
             required=is_administrator(user),
         )
 
 
 def _grouped(secret: bytes) -> str:
     text = base64.b32encode(secret).decode("ascii").rstrip("=")
-    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 class TwoFactorEnrolView(LoginRequiredMixin, FormView):
@@ -123,8 +134,11 @@ class TwoFactorEnrolView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         device = totp_device_pending(user=self.request.user)
         return super().get_context_data(
-            **kwargs, qr_code=qr_data_uri(device.config_url), secret=_grouped(device.bin_key),
-            replacing=two_factor_enabled(user=self.request.user), required=is_administrator(self.request.user),
+            **kwargs,
+            qr_code=qr_data_uri(device.config_url),
+            secret=_grouped(device.bin_key),
+            replacing=two_factor_enabled(user=self.request.user),
+            required=is_administrator(self.request.user),
         )
 
     def form_valid(self, form):
@@ -140,8 +154,7 @@ class TwoFactorEnrolView(LoginRequiredMixin, FormView):
         self.request.session[GENERATION] = session_generation_raise(user=user)
         otp_login(self.request, device)
         self.request.session[NEW_CODES] = codes
-        messages.success(self.request, _("Two-factor authentication is on. Keep your recovery codes somewhere "
-                                         "safe."))
+        messages.success(self.request, _("Two-factor authentication is on. Keep your recovery codes somewhere safe."))
         return redirect("security:recovery-codes")
 
 
@@ -156,8 +169,11 @@ class RecoveryCodesView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, new_codes=self.request.session.pop(NEW_CODES, None),
-                                        codes_left=recovery_codes_left(user=self.request.user))
+        return super().get_context_data(
+            **kwargs,
+            new_codes=self.request.session.pop(NEW_CODES, None),
+            codes_left=recovery_codes_left(user=self.request.user),
+        )
 
     def post(self, request, *args, **kwargs):
         request.session[NEW_CODES] = recovery_codes_create(user=request.user)

@@ -1,4 +1,5 @@
 """Shared fixtures: one user per role, in two teams, and a customer owned by each."""
+
 from pathlib import Path
 
 import pytest
@@ -61,8 +62,7 @@ def customer(rep):
 
 @pytest.fixture
 def foreign_customer(outsider):
-    return CustomerFactory(owner=outsider, name="Zenith Foods GmbH", email="info@zenith.test",
-                           phone="+49 30 1234 5678")
+    return CustomerFactory(owner=outsider, name="Zenith Foods GmbH", email="info@zenith.test", phone="+49 30 1234 5678")
 
 
 @pytest.fixture(autouse=True)
@@ -80,8 +80,9 @@ def _force_login_is_a_complete_sign_in(monkeypatch):
     def force_login(self, user, backend=None):
         password_only_login(self, user, backend)
         if is_administrator(user):
-            device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-                      or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True))
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="Authenticator app", confirmed=True
+            )
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()

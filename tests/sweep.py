@@ -23,6 +23,7 @@ Then, with `target` (records of one owner) and `own` (records of the user trying
 - `assert_accepted(...)`: the same submission with the user's own values goes through (so the refusals above
   are about reach, not about a broken submission).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -82,8 +83,11 @@ class ScopeSweep:
     @property
     def form_url_names(self) -> list[str]:
         """The app's create and edit pages (views with a form), sorted."""
-        return sorted(name for name, pattern in self.patterns.items()
-                      if issubclass(getattr(pattern.callback, "view_class", object), FormMixin))
+        return sorted(
+            name
+            for name, pattern in self.patterns.items()
+            if issubclass(getattr(pattern.callback, "view_class", object), FormMixin)
+        )
 
     def url(self, name: str, records: Records | None = None) -> str:
         kwargs = self.kwargs[name](records) if name in self.kwargs else {}
@@ -108,8 +112,10 @@ class ScopeSweep:
         """Every URL of the app is declared, as naming a record or not; a form page has a submission."""
         names = set(self.patterns)
         unknown = names - set(self.kwargs) - self.without_record
-        assert not unknown, (f"the scope sweep does not know {sorted(unknown)}: add each to `kwargs` (it names a "
-                             f"record) or `without_record`, and form pages to `post_data`")
+        assert not unknown, (
+            f"the scope sweep does not know {sorted(unknown)}: add each to `kwargs` (it names a "
+            f"record) or `without_record`, and form pages to `post_data`"
+        )
         stale = (set(self.kwargs) | self.without_record) - names
         assert not stale, f"the scope sweep names URLs the app no longer has: {sorted(stale)}"
         with_arguments = sorted(n for n in self.without_record if self.patterns[n].pattern.converters)
@@ -133,8 +139,11 @@ class ScopeSweep:
             if history is not None:
                 histories.append(history.model)
                 # simple-history keeps each historical record's many-to-many values in tables of their own
-                histories.extend(rel.related_model for rel in history.model._meta.related_objects
-                                 if rel.related_model._meta.model_name.startswith("historical"))
+                histories.extend(
+                    rel.related_model
+                    for rel in history.model._meta.related_objects
+                    if rel.related_model._meta.model_name.startswith("historical")
+                )
         return histories
 
     def snapshot(self) -> dict[str, Any]:
@@ -192,7 +201,8 @@ class ScopeSweep:
         """The fields of `form` that choose an owned record, or a user (owners): field name -> model."""
         user_model = get_user_model()
         return {
-            name: form_field.queryset.model for name, form_field in form.fields.items()
+            name: form_field.queryset.model
+            for name, form_field in form.fields.items()
             if isinstance(form_field, forms.ModelChoiceField)
             and (hasattr(form_field.queryset.model, "owner_path") or form_field.queryset.model is user_model)
         }
@@ -211,7 +221,8 @@ class ScopeSweep:
         fields = self.foreign_key_fields(self._form(client, url))
         for field_name, model in fields.items():
             assert model in self.foreign_values, (
-                f"{name}: the form's field {field_name!r} chooses a {model._meta.label}; add it to `foreign_values`")
+                f"{name}: the form's field {field_name!r} chooses a {model._meta.label}; add it to `foreign_values`"
+            )
             value = self.foreign_values[model](target)
             data = {**self.submission(name, user, own), field_name: value}
             before = self.snapshot()

@@ -36,9 +36,7 @@ def require_no_missing(values: pd.Series, *, what: str) -> None:
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
         blank |= values.astype("string").str.strip().eq("").fillna(False).astype(bool)
     if blank.any():
-        raise AnalyticsInputError(
-            f"{what} is empty in {int(blank.sum()):,} row(s), first at row {blank.idxmax()!r}."
-        )
+        raise AnalyticsInputError(f"{what} is empty in {int(blank.sum()):,} row(s), first at row {blank.idxmax()!r}.")
 
 
 def numeric(values: pd.Series, *, what: str, allow_missing: bool = False) -> pd.Series:

@@ -19,7 +19,9 @@ def minimum_count(min_support: float, baskets: int) -> int:
     return max(1, math.ceil(min_support * baskets - 1e-9))
 
 
-def apriori_counts(basket_codes: np.ndarray, item_codes: np.ndarray, *, baskets: int, min_count: int, max_len: int | None) -> Itemsets:
+def apriori_counts(
+    basket_codes: np.ndarray, item_codes: np.ndarray, *, baskets: int, min_count: int, max_len: int | None
+) -> Itemsets:
     """Level-wise Apriori; each itemset's baskets are a packed bitset, so support is a popcount of ANDs."""
     item_totals = np.bincount(item_codes)
     frequent_items = np.flatnonzero(item_totals >= min_count)
@@ -36,7 +38,9 @@ def apriori_counts(basket_codes: np.ndarray, item_codes: np.ndarray, *, baskets:
     np.bitwise_or.at(item_bits, (columns, rows >> 6), np.left_shift(np.uint64(1), (rows & 63).astype(np.uint64)))
 
     # Level 2 in one sparse product: co-occurrence counts of every frequent pair.
-    incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(baskets, len(frequent_items)))
+    incidence = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(baskets, len(frequent_items))
+    )
     pairs = sparse.triu(incidence.T @ incidence, k=1).tocoo()
     hit = pairs.data >= min_count
     level = np.column_stack([pairs.row[hit], pairs.col[hit]]).astype(np.int64)
@@ -55,10 +59,14 @@ def apriori_counts(basket_codes: np.ndarray, item_codes: np.ndarray, *, baskets:
     return found
 
 
-def _next_level(level: np.ndarray, bits: np.ndarray, item_bits: np.ndarray, min_count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _next_level(
+    level: np.ndarray, bits: np.ndarray, item_bits: np.ndarray, min_count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Join sorted k-itemsets sharing a (k-1)-prefix, prune by the Apriori property, count by popcount."""
     known = set(map(tuple, level.tolist()))
-    same_prefix = np.all(level[1:, :-1] == level[:-1, :-1], axis=1) if level.shape[1] > 1 else np.ones(len(level) - 1, bool)
+    same_prefix = (
+        np.all(level[1:, :-1] == level[:-1, :-1], axis=1) if level.shape[1] > 1 else np.ones(len(level) - 1, bool)
+    )
     starts = np.flatnonzero(np.concatenate([[True], ~same_prefix]))
     ends = np.append(starts[1:], len(level))
     left_parts, right_parts = [], []
@@ -68,7 +76,11 @@ def _next_level(level: np.ndarray, bits: np.ndarray, item_bits: np.ndarray, min_
             left_parts.append(left + start)
             right_parts.append(right + start)
     if not left_parts:
-        return np.empty((0, level.shape[1] + 1), np.int64), np.empty(0, np.int64), np.empty((0, bits.shape[1]), np.uint64)
+        return (
+            np.empty((0, level.shape[1] + 1), np.int64),
+            np.empty(0, np.int64),
+            np.empty((0, bits.shape[1]), np.uint64),
+        )
     left, right = np.concatenate(left_parts), np.concatenate(right_parts)
     candidates = np.column_stack([level[left], level[right, -1]])
     if candidates.shape[1] > 2:
@@ -92,7 +104,9 @@ def _next_level(level: np.ndarray, bits: np.ndarray, item_bits: np.ndarray, min_
     return np.concatenate(new_levels), np.concatenate(new_counts), np.concatenate(new_bits)
 
 
-def fpgrowth_counts(basket_codes: np.ndarray, item_codes: np.ndarray, *, baskets: int, min_count: int, max_len: int | None) -> Itemsets:
+def fpgrowth_counts(
+    basket_codes: np.ndarray, item_codes: np.ndarray, *, baskets: int, min_count: int, max_len: int | None
+) -> Itemsets:
     """FP-growth through mlxtend on a sparse one-hot frame of the frequent items only."""
     from mlxtend.frequent_patterns import fpgrowth
 

@@ -47,8 +47,12 @@ def _search_fit(y: pd.Series, candidate: Candidate) -> Any:
     with warnings.catch_warnings(), one_thread():
         warnings.simplefilter("ignore")
         model = SARIMAX(
-            y, order=candidate.order, seasonal_order=candidate.seasonal_order, trend=trend,
-            simple_differencing=True, concentrate_scale=True,
+            y,
+            order=candidate.order,
+            seasonal_order=candidate.seasonal_order,
+            trend=trend,
+            simple_differencing=True,
+            concentrate_scale=True,
         )
         return model.fit(disp=False)
 
@@ -93,7 +97,12 @@ def select_order(y: pd.Series, *, season: int, seasonal_order: tuple | None) -> 
     if fits.get(best) is None:
         raise AnalyticsInputError("No ARIMA model in the search grid could be fitted to this series.")
     searched = [
-        {"order": list(c.order), "seasonal_order": list(c.seasonal_order), "trend": c.trend, "aic": (float(f.aic) if f is not None else None)}
+        {
+            "order": list(c.order),
+            "seasonal_order": list(c.seasonal_order),
+            "trend": c.trend,
+            "aic": (float(f.aic) if f is not None else None),
+        }
         for c, f in fits.items()
     ]
     return best, searched
@@ -112,7 +121,9 @@ def _stepwise(make: Any, aic: Any) -> Candidate:
         improved = False
         for step in steps:
             spec = tuple(value + delta for value, delta in zip(current, step, strict=True))
-            if all(0 <= value <= limit for value, limit in zip(spec, limits, strict=True)) and aic(make(*spec)) < aic(make(*current)):
+            if all(0 <= value <= limit for value, limit in zip(spec, limits, strict=True)) and aic(make(*spec)) < aic(
+                make(*current)
+            ):
                 current, improved = spec, True
                 break
     return make(*current)

@@ -74,7 +74,9 @@ def mine_rules(
     if not 0 < min_support <= 1:
         raise AnalyticsInputError(f"min_support is a share of baskets in (0, 1]; got {min_support}.")
     if not 0 <= min_confidence <= 1 or min_lift < 0:
-        raise AnalyticsInputError(f"min_confidence must be in [0, 1] and min_lift ≥ 0; got {min_confidence}, {min_lift}.")
+        raise AnalyticsInputError(
+            f"min_confidence must be in [0, 1] and min_lift ≥ 0; got {min_confidence}, {min_lift}."
+        )
     if max_len is not None and max_len < 2:
         raise AnalyticsInputError(f"max_len must be at least 2 (a rule has two sides); got {max_len}.")
 
@@ -133,7 +135,9 @@ def _rules_from(counts: Itemsets, *, items: np.ndarray, baskets: int) -> pd.Data
                 c_counts.append(counts[right])
                 i_counts.append(count)
     if not antecedents:
-        return pd.DataFrame({column: pd.Series(dtype=object if column.endswith("dents") else float) for column in RULE_COLUMNS})
+        return pd.DataFrame(
+            {column: pd.Series(dtype=object if column.endswith("dents") else float) for column in RULE_COLUMNS}
+        )
     a_support = np.array(a_counts) / baskets
     c_support = np.array(c_counts) / baskets
     support = np.array(i_counts) / baskets
@@ -157,5 +161,7 @@ def _rules_from(counts: Itemsets, *, items: np.ndarray, baskets: int) -> pd.Data
     rules["_a"] = rules["antecedents"].map(lambda itemset: sorted(map(str, itemset)))
     rules["_c"] = rules["consequents"].map(lambda itemset: sorted(map(str, itemset)))
     rules["_a"], rules["_c"] = rules["_a"].map("\x1f".join), rules["_c"].map("\x1f".join)
-    rules = rules.sort_values(["lift", "confidence", "support", "_a", "_c"], ascending=[False, False, False, True, True], kind="stable")
+    rules = rules.sort_values(
+        ["lift", "confidence", "support", "_a", "_c"], ascending=[False, False, False, True, True], kind="stable"
+    )
     return rules.drop(columns=["_a", "_c"])

@@ -12,8 +12,24 @@ from ._orders import SEASONAL_PERIODS, Candidate, fit_candidate, select_order
 from .errors import AnalyticsInputError
 
 MIN_POINTS = 10
-FREQ_ALIASES = {"D": "D", "DAY": "D", "DAILY": "D", "W": "W", "WEEK": "W", "WEEKLY": "W", "M": "M", "MS": "M", "ME": "M",
-                "MONTH": "M", "MONTHLY": "M", "Q": "Q", "QS": "Q", "QE": "Q", "QUARTER": "Q", "QUARTERLY": "Q"}
+FREQ_ALIASES = {
+    "D": "D",
+    "DAY": "D",
+    "DAILY": "D",
+    "W": "W",
+    "WEEK": "W",
+    "WEEKLY": "W",
+    "M": "M",
+    "MS": "M",
+    "ME": "M",
+    "MONTH": "M",
+    "MONTHLY": "M",
+    "Q": "Q",
+    "QS": "Q",
+    "QE": "Q",
+    "QUARTER": "Q",
+    "QUARTERLY": "Q",
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +55,9 @@ class Forecast:
         )
 
 
-def period_totals(events: pd.DataFrame, *, freq: str, date_column: str = "ordered_at", value_column: str = "amount") -> pd.Series:
+def period_totals(
+    events: pd.DataFrame, *, freq: str, date_column: str = "ordered_at", value_column: str = "amount"
+) -> pd.Series:
     """In: ordered_at, amount (one row per line). Out: a Series of sums per period (index = period start), empty periods 0. Raises AnalyticsInputError."""
     require_columns(events, (date_column, value_column), what="events")
     require_rows(events, what="events")
@@ -82,7 +100,9 @@ def fit_forecast(
             + (f" ({MIN_POINTS} to fit plus {backtest} to backtest)." if backtest else ".")
         )
     if history.nunique() == 1:
-        raise AnalyticsInputError(f"The series is constant (every period is {history.iloc[0]:g}); there is nothing to model.")
+        raise AnalyticsInputError(
+            f"The series is constant (every period is {history.iloc[0]:g}); there is nothing to model."
+        )
     order, seasonal_order = _checked_orders(order, seasonal_order, season=season)
 
     transform = np.log if log else (lambda values: values)
@@ -94,7 +114,9 @@ def fit_forecast(
             raise AnalyticsInputError("The series is constant before the backtest window; there is nothing to model.")
         candidate, searched = select_order(transform(window), season=season, seasonal_order=seasonal_order)
     else:
-        candidate = Candidate(order=order, seasonal_order=seasonal_order or (0, 0, 0, 0), trend=_default_trend(order, seasonal_order))
+        candidate = Candidate(
+            order=order, seasonal_order=seasonal_order or (0, 0, 0, 0), trend=_default_trend(order, seasonal_order)
+        )
     fitted = _fit(transform(history), candidate)
     params = fitted.params
     model = {
@@ -103,7 +125,9 @@ def fit_forecast(
         "trend": fitted.model.trend if hasattr(fitted.model, "trend") else candidate.trend,
         "log": log,
         "freq": period_freq,
-        "coefficients": {("drift" if name == "x1" else name): float(value) for name, value in params.items() if name != "sigma2"},
+        "coefficients": {
+            ("drift" if name == "x1" else name): float(value) for name, value in params.items() if name != "sigma2"
+        },
         "sigma2": float(params.get("sigma2", np.nan)),
         "loglik": float(fitted.llf),
         "aic": float(fitted.aic),
@@ -175,7 +199,12 @@ def _backtest(history: pd.Series, *, points: int, candidate: Candidate, log: boo
         "naive_mape": _mape(actual_values, naive),
         "naive_lag": lag,
         "predictions": pd.DataFrame(
-            {"period": actual.index.to_timestamp(how="start"), "actual": actual_values, "forecast": predicted, "naive": naive}
+            {
+                "period": actual.index.to_timestamp(how="start"),
+                "actual": actual_values,
+                "forecast": predicted,
+                "naive": naive,
+            }
         ),
     }
 
@@ -216,7 +245,9 @@ def _regular(series: pd.Series, *, freq: str | None) -> tuple[pd.Series, list[pd
         period_freq = _period_freq(freq or getattr(index, "freqstr", None) or _guess_freq(index))
     periods = index.to_period(period_freq) if not isinstance(index, pd.PeriodIndex) else index.asfreq(period_freq)
     if periods.duplicated().any():
-        raise AnalyticsInputError(f"series has more than one value for period {periods[periods.duplicated()][0]}; sum them first.")
+        raise AnalyticsInputError(
+            f"series has more than one value for period {periods[periods.duplicated()][0]}; sum them first."
+        )
     regular = pd.Series(values.to_numpy(), index=periods).sort_index()
     full = pd.period_range(regular.index[0], regular.index[-1], freq=period_freq)
     filled = [period for period in full if period not in regular.index]
@@ -251,7 +282,9 @@ def _checked_orders(order: Any, seasonal_order: Any, *, season: int) -> tuple[tu
         if len(seasonal_order) == 3:
             seasonal_order = (*seasonal_order, season)
         if len(seasonal_order) != 4 or min(seasonal_order) < 0:
-            raise AnalyticsInputError(f"seasonal_order is (P, D, Q, m) with non-negative integers; got {seasonal_order}.")
+            raise AnalyticsInputError(
+                f"seasonal_order is (P, D, Q, m) with non-negative integers; got {seasonal_order}."
+            )
         if any(seasonal_order[:3]) and seasonal_order[3] < 2:
             raise AnalyticsInputError(f"seasonal_order needs a season length m ≥ 2; got {seasonal_order}.")
     return order, seasonal_order

@@ -61,15 +61,24 @@ class LinearScorer:
         encoded = encoded.toarray() if hasattr(encoded, "toarray") else np.asarray(encoded)
         # Contribution of one input column = Σ coef × (encoded value − training mean of that encoded column);
         # these add up, with the average row's score, to each row's linear predictor exactly.
-        centred = (encoded - self.coefficients["training_mean"].to_numpy()) * self.coefficients["coefficient"].to_numpy()
+        centred = (encoded - self.coefficients["training_mean"].to_numpy()) * self.coefficients[
+            "coefficient"
+        ].to_numpy()
         owner = self.coefficients["feature"].to_numpy()
         names = list(self.categorical) + list(self.numeric)
         per_feature = np.column_stack([centred[:, owner == name].sum(axis=1) for name in names])
         records = []
         for position, row in enumerate(frame.index):
             contributions = per_feature[position]
-            for direction, ranked in (("positive", np.argsort(-contributions, kind="stable")), ("negative", np.argsort(contributions, kind="stable"))):
-                chosen = [index for index in ranked if (contributions[index] > 0 if direction == "positive" else contributions[index] < 0)]
+            for direction, ranked in (
+                ("positive", np.argsort(-contributions, kind="stable")),
+                ("negative", np.argsort(contributions, kind="stable")),
+            ):
+                chosen = [
+                    index
+                    for index in ranked
+                    if (contributions[index] > 0 if direction == "positive" else contributions[index] < 0)
+                ]
                 for rank, index in enumerate(chosen[:top], start=1):
                     value = features.iloc[position, index]
                     records.append((row, direction, rank, names[index], value, float(contributions[index])))
@@ -123,7 +132,9 @@ def train_classifier(
     random_state: int = 0,
 ) -> Classifier:
     """In: target (two classes) plus categorical and numeric columns. Out: Classifier with holdout auc, brier, accuracy, confusion, class balance. Raises AnalyticsInputError."""
-    categorical, numeric = _check_spec(frame, target=target, categorical=categorical, numeric=numeric, test_size=test_size)
+    categorical, numeric = _check_spec(
+        frame, target=target, categorical=categorical, numeric=numeric, test_size=test_size
+    )
     labels = frame[target]
     require_no_missing(labels, what=f"target column {target!r}")
     positive = _positive_class(labels, positive=positive, target=target)
@@ -135,7 +146,9 @@ def train_classifier(
             f"it has {counts[1]} {positive!r} and {counts[0]} other."
         )
     features = _prepare(frame, categorical=categorical, numeric=numeric)
-    x_train, x_test, y_train, y_test = train_test_split(features, y, test_size=test_size, random_state=random_state, stratify=y)
+    x_train, x_test, y_train, y_test = train_test_split(
+        features, y, test_size=test_size, random_state=random_state, stratify=y
+    )
     pipeline = _pipeline(categorical, numeric, LogisticRegression(max_iter=2000))
     with one_thread():
         pipeline.fit(x_train, y_train)
@@ -151,8 +164,13 @@ def train_classifier(
         "test_rows": len(y_test),
     }
     return Classifier(
-        pipeline=pipeline, target=target, categorical=categorical, numeric=numeric, metrics=metrics,
-        coefficients=_coefficients(pipeline, x_train, categorical, numeric), positive=positive,
+        pipeline=pipeline,
+        target=target,
+        categorical=categorical,
+        numeric=numeric,
+        metrics=metrics,
+        coefficients=_coefficients(pipeline, x_train, categorical, numeric),
+        positive=positive,
     )
 
 
@@ -167,7 +185,9 @@ def train_regressor(
     random_state: int = 0,
 ) -> Regressor:
     """In: numeric target plus categorical and numeric columns. Out: Regressor (ridge) with holdout r2, mae, rmse and the mean-guess mae. Raises AnalyticsInputError."""
-    categorical, numeric = _check_spec(frame, target=target, categorical=categorical, numeric=numeric, test_size=test_size)
+    categorical, numeric = _check_spec(
+        frame, target=target, categorical=categorical, numeric=numeric, test_size=test_size
+    )
     y = as_numeric(frame[target], what=f"target column {target!r}").to_numpy()
     if len(y) < 8:
         raise AnalyticsInputError(f"train_regressor needs at least 8 rows to hold some out; got {len(y)}.")
@@ -188,12 +208,18 @@ def train_regressor(
         "test_rows": len(y_test),
     }
     return Regressor(
-        pipeline=pipeline, target=target, categorical=categorical, numeric=numeric, metrics=metrics,
+        pipeline=pipeline,
+        target=target,
+        categorical=categorical,
+        numeric=numeric,
+        metrics=metrics,
         coefficients=_coefficients(pipeline, x_train, categorical, numeric),
     )
 
 
-def _check_spec(frame: pd.DataFrame, *, target: str, categorical: Sequence[str], numeric: Sequence[str], test_size: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _check_spec(
+    frame: pd.DataFrame, *, target: str, categorical: Sequence[str], numeric: Sequence[str], test_size: float
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Validate columns and split size; returns the feature lists as tuples."""
     categorical, numeric = tuple(categorical), tuple(numeric)
     require_columns(frame, (target, *categorical, *numeric), what="frame")
@@ -202,7 +228,9 @@ def _check_spec(frame: pd.DataFrame, *, target: str, categorical: Sequence[str],
         raise AnalyticsInputError("Name at least one categorical or numeric feature column.")
     overlap = set(categorical) & set(numeric) | ({target} & set(categorical + numeric))
     if overlap:
-        raise AnalyticsInputError(f"Column(s) {', '.join(map(repr, sorted(overlap)))} are listed twice (as target or feature).")
+        raise AnalyticsInputError(
+            f"Column(s) {', '.join(map(repr, sorted(overlap)))} are listed twice (as target or feature)."
+        )
     if not 0 < test_size < 1:
         raise AnalyticsInputError(f"test_size is a share of rows in (0, 1); got {test_size}.")
     return categorical, numeric
@@ -224,13 +252,23 @@ def _pipeline(categorical: tuple[str, ...], numeric: tuple[str, ...], estimator:
     """One-hot for categoricals, median-impute and standardize numerics, then the estimator."""
     transformers = []
     if categorical:
-        transformers.append(("categorical", OneHotEncoder(handle_unknown="ignore", sparse_output=False), list(categorical)))
+        transformers.append(
+            ("categorical", OneHotEncoder(handle_unknown="ignore", sparse_output=False), list(categorical))
+        )
     if numeric:
-        transformers.append(("numeric", Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]), list(numeric)))
+        transformers.append(
+            (
+                "numeric",
+                Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]),
+                list(numeric),
+            )
+        )
     return Pipeline([("encode", ColumnTransformer(transformers)), ("model", estimator)])
 
 
-def _coefficients(pipeline: Pipeline, x_train: pd.DataFrame, categorical: tuple[str, ...], numeric: tuple[str, ...]) -> pd.DataFrame:
+def _coefficients(
+    pipeline: Pipeline, x_train: pd.DataFrame, categorical: tuple[str, ...], numeric: tuple[str, ...]
+) -> pd.DataFrame:
     """One row per encoded column: feature, level (category or ''), coefficient, training_mean."""
     features, levels = [], []
     if categorical:
@@ -256,10 +294,14 @@ def _positive_class(labels: pd.Series, *, positive: Any, target: str) -> Any:
     classes = list(pd.unique(labels))
     if len(classes) != 2:
         shown = ", ".join(map(repr, classes[:5]))
-        raise AnalyticsInputError(f"target column {target!r} must have exactly two classes; it has {len(classes)} ({shown}).")
+        raise AnalyticsInputError(
+            f"target column {target!r} must have exactly two classes; it has {len(classes)} ({shown})."
+        )
     if positive is not None:
         if positive not in classes:
-            raise AnalyticsInputError(f"positive={positive!r} is not a value of target column {target!r} ({classes[0]!r}, {classes[1]!r}).")
+            raise AnalyticsInputError(
+                f"positive={positive!r} is not a value of target column {target!r} ({classes[0]!r}, {classes[1]!r})."
+            )
         return positive
     for candidate in (True, 1):
         if candidate in classes and all(isinstance(value, (bool, int, np.integer, np.bool_)) for value in classes):
@@ -267,4 +309,6 @@ def _positive_class(labels: pd.Series, *, positive: Any, target: str) -> Any:
     readable = [value for value in classes if str(value).strip().lower() in POSITIVE_WORDS]
     if len(readable) == 1:
         return readable[0]
-    raise AnalyticsInputError(f"Say which value of target column {target!r} is the positive class: {classes[0]!r} or {classes[1]!r}.")
+    raise AnalyticsInputError(
+        f"Say which value of target column {target!r} is the positive class: {classes[0]!r} or {classes[1]!r}."
+    )

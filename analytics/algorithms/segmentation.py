@@ -42,7 +42,9 @@ class Segmentation:
     """Customer segments: assignments, a profile per segment, the chosen k and its quality."""
 
     assignments: pd.DataFrame  # customer_id, segment, label
-    profile: pd.DataFrame  # segment, label, customers, customer_share, revenue, revenue_share, recency_days, frequency, monetary
+    profile: (
+        pd.DataFrame
+    )  # segment, label, customers, customer_share, revenue, revenue_share, recency_days, frequency, monetary
     k: int
     silhouette: float
     inertia: float
@@ -83,9 +85,16 @@ def rfm_table(transactions: pd.DataFrame, *, as_of: pd.Timestamp | str) -> pd.Da
         )
 
     lines = pd.DataFrame(
-        {"customer_id": transactions["customer_id"], "order_id": transactions["order_id"], "ordered_at": ordered_at, "amount": amount}
+        {
+            "customer_id": transactions["customer_id"],
+            "order_id": transactions["order_id"],
+            "ordered_at": ordered_at,
+            "amount": amount,
+        }
     )
-    orders = lines.groupby(["customer_id", "order_id"], sort=False).agg(ordered_at=("ordered_at", "min"), amount=("amount", "sum"))
+    orders = lines.groupby(["customer_id", "order_id"], sort=False).agg(
+        ordered_at=("ordered_at", "min"), amount=("amount", "sum")
+    )
     orders = orders.reset_index()
     # A purchase is an order whose lines net to a positive amount; cancellations and returns lower monetary
     # but are neither a visit (frequency) nor a sign of recent buying (recency).
@@ -95,7 +104,9 @@ def rfm_table(transactions: pd.DataFrame, *, as_of: pd.Timestamp | str) -> pd.Da
     # Calendar days: an order late yesterday is 1 day old, whatever the hour of as_of.
     recency = (as_of.normalize() - last_purchase.reindex(customers.index).dt.normalize()).dt.days
     customers["recency_days"] = recency.astype("Int64")
-    customers["frequency"] = purchases.groupby("customer_id").size().reindex(customers.index, fill_value=0).astype("int64")
+    customers["frequency"] = (
+        purchases.groupby("customer_id").size().reindex(customers.index, fill_value=0).astype("int64")
+    )
     customers["monetary"] = orders.groupby("customer_id")["amount"].sum().reindex(customers.index).round(10)
     return customers.reset_index()
 
@@ -123,7 +134,9 @@ def segment_customers(
         row = table["customer_id"].duplicated().idxmax()
         raise AnalyticsInputError(f"rfm has customer {table.loc[row, 'customer_id']!r} more than once (row {row!r}).")
     if (table["recency_days"] < 0).any():
-        raise AnalyticsInputError(f"rfm column 'recency_days' is negative at row {(table['recency_days'] < 0).idxmax()!r}.")
+        raise AnalyticsInputError(
+            f"rfm column 'recency_days' is negative at row {(table['recency_days'] < 0).idxmax()!r}."
+        )
 
     eligible = (table["monetary"] > 0) & (table["frequency"] > 0) & table["recency_days"].notna()
     excluded = table.loc[~eligible, ["customer_id", "monetary"]].assign(reason="net spend is not positive")
@@ -191,7 +204,9 @@ def _candidate_ks(table: pd.DataFrame, *, k: int | None, k_range: tuple[int, int
     else:
         low, high = (int(bound) for bound in k_range)
     if low < 2 or high < low:
-        raise AnalyticsInputError(f"k must be at least 2 and k_range ordered (low, high); got k={k}, k_range={k_range}.")
+        raise AnalyticsInputError(
+            f"k must be at least 2 and k_range ordered (low, high); got k={k}, k_range={k_range}."
+        )
     if high > len(LABEL_PROTOTYPES):
         raise AnalyticsInputError(f"k can be at most {len(LABEL_PROTOTYPES)}, one per business label; got {high}.")
     if low >= distinct:

@@ -1,4 +1,5 @@
 """CSV exports: one column declaration (header, value) per export, cells a spreadsheet cannot run as formulas."""
+
 from __future__ import annotations
 
 import csv

@@ -14,6 +14,7 @@ the one service the view names; a stale version shows the conflict in the form a
 form error. Deletes call the app's delete service, which moves the record to the recycle bin. Pages extend the
 app's layout (`templates/<app>/layout.html`), which shows its sub-navigation and the breadcrumbs.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -85,6 +86,7 @@ def _named(view: View, attribute: str) -> Callable[..., Any]:
 
 # Pages --------------------------------------------------------------------------------------------------------
 
+
 class PageMixin:
     """The frame of an app page: its layout, sub-navigation, title, heading and breadcrumbs.
 
@@ -136,13 +138,19 @@ class PageMixin:
         current = match.view_name if match else ""
         return [
             {"label": link.label, "url": reverse(link.url_name), "active": link.url_name == current}
-            for link in self.nav_links if not link.permission or user.has_perm(link.permission)
+            for link in self.nav_links
+            if not link.permission or user.has_perm(link.permission)
         ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(layout=self.get_layout_template(), nav_links=self.get_nav_links(), title=self.get_title(),
-                       heading=self.get_heading(), breadcrumbs=self.get_breadcrumbs())
+        context.update(
+            layout=self.get_layout_template(),
+            nav_links=self.get_nav_links(),
+            title=self.get_title(),
+            heading=self.get_heading(),
+            breadcrumbs=self.get_breadcrumbs(),
+        )
         return context
 
 
@@ -169,8 +177,9 @@ class OwnedObjectMixin(ScopedPageMixin):
         return self.model._default_manager.all()
 
     def get_object(self) -> Model:
-        return reach.get_for(self.get_object_queryset(), user=self.request.user, write=self.write,
-                             pk=self.kwargs[self.pk_url_kwarg])
+        return reach.get_for(
+            self.get_object_queryset(), user=self.request.user, write=self.write, pk=self.kwargs[self.pk_url_kwarg]
+        )
 
     @cached_property
     def object(self) -> Model | None:
@@ -208,8 +217,12 @@ class ParentMixin(ScopedPageMixin):
 
     @cached_property
     def parent(self) -> Model:
-        return reach.get_for(self.get_parent_queryset(), user=self.request.user, write=self.parent_write,
-                             pk=self.kwargs[self.parent_url_kwarg])
+        return reach.get_for(
+            self.get_parent_queryset(),
+            user=self.request.user,
+            write=self.parent_write,
+            pk=self.kwargs[self.parent_url_kwarg],
+        )
 
     def get_parent_context_name(self) -> str:
         return self.parent_context_name or self.parent._meta.model_name
@@ -270,11 +283,13 @@ class HistoryPageView(OwnedObjectMixin, TemplateView):
         page = Paginator(range(total), self.per_page).get_page(self.request.GET.get("page"))
         context["page_obj"] = page
         context["history"] = _named(self, "history_selector")(
-            **on, limit=self.per_page, offset=page.start_index() - 1 if total else 0)
+            **on, limit=self.per_page, offset=page.start_index() - 1 if total else 0
+        )
         return context
 
 
 # Lists and exports --------------------------------------------------------------------------------------------
+
 
 class FilteredRowsMixin:
     """The rows of a list or export: `selector(user=...)` narrowed by `filterset_class` from the query string."""
@@ -348,8 +363,11 @@ class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
             search_field=form[self.search_param] if self.search_param in form.fields else None,
             search_param=self.search_param,
             reset_url=self.request.path,
-            export_url=(reverse(self.export_url_name) + (f"?{query_string}" if query_string else "")
-                        if self.export_url_name else ""),
+            export_url=(
+                reverse(self.export_url_name) + (f"?{query_string}" if query_string else "")
+                if self.export_url_name
+                else ""
+            ),
             can_add=bool(self.create_url_name) and self.request.user.has_perm(self.create_permission),
             create_url=reverse(self.create_url_name) if self.create_url_name else "",
             create_label=self.create_label,
@@ -380,17 +398,20 @@ class CsvExportView(FilteredRowsMixin, LoginRequiredMixin, PermissionRequiredMix
         if not filterset.is_valid():
             return HttpResponse(
                 _("The export filters are invalid: %(errors)s") % {"errors": filterset.errors.as_text()},
-                status=400, content_type="text/plain; charset=utf-8",
+                status=400,
+                content_type="text/plain; charset=utf-8",
             )
         self.exporting(filterset)
         rows = filterset.qs.iterator(chunk_size=self.chunk_size)
-        response = StreamingHttpResponse(csv_lines(rows, export_columns(self.columns)),
-                                         content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            csv_lines(rows, export_columns(self.columns)), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}"'
         return response
 
 
 # Forms that call one service ----------------------------------------------------------------------------------
+
 
 class ServiceFormMixin:
     """`form_valid` calls the one `service` the view names with `get_service_kwargs(form)`, then says
@@ -514,6 +535,7 @@ class ChildUpdateView(ServiceFormMixin, ChildObjectMixin, FormView):
 
 # Deletes to the recycle bin ------------------------------------------------------------------------------------
 
+
 class RecycleMixin:
     """GET asks for confirmation; POST calls `service(<model_name>=record, by=user)`, the app's delete service,
     which moves the record (and what hangs off it) to the recycle bin. A ValidationError from the service is
@@ -568,7 +590,8 @@ class ChildDeleteView(RecycleMixin, ChildObjectMixin, TemplateView):
 
     def get_explanation(self) -> str:
         return _("It will be removed from %(name)s and kept in the recycle bin, where it can be restored.") % {
-            "name": self.parent}
+            "name": self.parent
+        }
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("explanation", self.get_explanation())

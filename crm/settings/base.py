@@ -2,6 +2,7 @@
 
 Everything that differs between deployments is read from the environment (see .env.example).
 """
+
 from datetime import timedelta
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Development: debug on, in-process tasks unless CELERY_BROKER_URL is set."""
+
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "true")

@@ -2,6 +2,7 @@
 
 Each switch still reads the environment so a deployment behind a TLS-terminating proxy can adjust it.
 """
+
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "false")

@@ -1,4 +1,5 @@
 """Tests: the database from DATABASE_URL (SQLite by default), fast hashing, mail kept in memory."""
+
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "false")

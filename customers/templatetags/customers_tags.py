@@ -1,5 +1,6 @@
 """Formatting helpers for customer templates; they never query the database. The tags every list, form and
 history uses (sort links, filter selects, people's names) are the page kit's: `{% load kit_tags %}`."""
+
 from datetime import datetime
 
 from django import template
@@ -12,8 +13,12 @@ from customers.models import Customer
 
 register = template.Library()
 
-_STAGE_CLASSES = {"lead": "text-bg-secondary", "prospect": "text-bg-info", "customer": "text-bg-success",
-                  "churned": "text-bg-danger"}
+_STAGE_CLASSES = {
+    "lead": "text-bg-secondary",
+    "prospect": "text-bg-info",
+    "customer": "text-bg-success",
+    "churned": "text-bg-danger",
+}
 _TIER_CLASSES = {"A": "text-bg-warning", "B": "text-bg-primary", "C": "text-bg-light border"}
 _STATUS_CLASSES = {"good": "text-bg-success", "average": "text-bg-warning", "deteriorating": "text-bg-danger"}
 
@@ -29,27 +34,37 @@ def _label(choices, value) -> str:
 
 @register.simple_tag
 def stage_badge(customer):
-    return format_html('<span class="badge {}">{}</span>', _STAGE_CLASSES.get(customer.lifecycle_stage, ""),
-                       _label(Customer.Stage, customer.lifecycle_stage))
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        _STAGE_CLASSES.get(customer.lifecycle_stage, ""),
+        _label(Customer.Stage, customer.lifecycle_stage),
+    )
 
 
 @register.simple_tag
 def tier_badge(customer):
-    return format_html('<span class="badge {}" title="{}">{}</span>', _TIER_CLASSES.get(customer.tier, ""),
-                       _label(Customer.Tier, customer.tier), customer.tier)
+    return format_html(
+        '<span class="badge {}" title="{}">{}</span>',
+        _TIER_CLASSES.get(customer.tier, ""),
+        _label(Customer.Tier, customer.tier),
+        customer.tier,
+    )
 
 
 @register.simple_tag
 def customer_kind(customer):
-    """"Company · Technology": the type and, when known, the industry."""
+    """ "Company · Technology": the type and, when known, the industry."""
     kind = _label(Customer.Kind, customer.kind)
     return f"{kind} · {_label(Customer.Industry, customer.industry)}" if customer.industry else kind
 
 
 @register.simple_tag
 def status_badge(relationship):
-    return format_html('<span class="badge {}">{}</span>', _STATUS_CLASSES.get(relationship.status, ""),
-                       relationship.get_status_display())
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        _STATUS_CLASSES.get(relationship.status, ""),
+        relationship.get_status_display(),
+    )
 
 
 @register.filter

@@ -1,4 +1,5 @@
 """One declared role table, synced after every migrate; reach per domain from permissions."""
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
@@ -14,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _held(name: str) -> set[str]:
-    return {f"{app}.{code}" for app, code in Group.objects.get(name=name).permissions.values_list(
-        "content_type__app_label", "codename")}
+    return {
+        f"{app}.{code}"
+        for app, code in Group.objects.get(name=name).permissions.values_list("content_type__app_label", "codename")
+    }
 
 
 def test_every_role_group_holds_exactly_its_declared_permissions():
@@ -25,9 +28,11 @@ def test_every_role_group_holds_exactly_its_declared_permissions():
 
 def test_administrator_holds_every_permission_of_every_app():
     assert _held(roles.ADMINISTRATOR) == {
-        f"{app}.{code}" for app, code in Permission.objects.values_list("content_type__app_label", "codename")}
+        f"{app}.{code}" for app, code in Permission.objects.values_list("content_type__app_label", "codename")
+    }
     assert {"records.view_auditentry", "accounts.change_team", "customers.erase_personal_data"} <= _held(
-        roles.ADMINISTRATOR)
+        roles.ADMINISTRATOR
+    )
 
 
 def test_migrate_puts_a_drifted_group_back_to_the_table():
@@ -46,10 +51,16 @@ def test_a_permission_missing_from_the_database_is_an_error(monkeypatch):
         sync_roles()
 
 
-@pytest.mark.parametrize(("role", "label"), [
-    (roles.SALES_REP, Role.REP), (roles.SALES_MANAGER, Role.MANAGER), (roles.SUPPORT_AGENT, Role.SUPPORT_AGENT),
-    (roles.MARKETER, Role.MARKETER), (roles.ADMINISTRATOR, Role.ADMINISTRATOR),
-])
+@pytest.mark.parametrize(
+    ("role", "label"),
+    [
+        (roles.SALES_REP, Role.REP),
+        (roles.SALES_MANAGER, Role.MANAGER),
+        (roles.SUPPORT_AGENT, Role.SUPPORT_AGENT),
+        (roles.MARKETER, Role.MARKETER),
+        (roles.ADMINISTRATOR, Role.ADMINISTRATOR),
+    ],
+)
 def test_role_label_comes_from_the_permissions_held(role, label):
     assert role_of(UserFactory(role=role)) is label
 

@@ -24,5 +24,7 @@ def test_no_module_in_algorithms_imports_django():
 
 def test_importing_algorithms_in_a_fresh_interpreter_leaves_django_unloaded():
     code = "import sys, analytics.algorithms as a; a.mine_rules; print('django' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ALGORITHMS.parents[1], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ALGORITHMS.parents[1], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

@@ -24,14 +24,35 @@ def orders_csv(tmp_path: Path) -> Path:
     for customer in range(40):
         best = customer < 20
         for number in range(int(rng.integers(8, 12)) if best else 1):
-            day = pd.Timestamp("2024-06-30") - pd.Timedelta(days=int(rng.integers(1, 20) if best else rng.integers(200, 300)) + number)
-            rows.append((f"K{customer}", f"O{customer}-{number}", day.isoformat(), 2, round(float(rng.uniform(50, 90) if best else 5), 2)))
+            day = pd.Timestamp("2024-06-30") - pd.Timedelta(
+                days=int(rng.integers(1, 20) if best else rng.integers(200, 300)) + number
+            )
+            rows.append(
+                (
+                    f"K{customer}",
+                    f"O{customer}-{number}",
+                    day.isoformat(),
+                    2,
+                    round(float(rng.uniform(50, 90) if best else 5), 2),
+                )
+            )
     path = tmp_path / "orders.csv"
     pd.DataFrame(rows, columns=["Client", "Invoice", "Date", "Qty", "Price"]).to_csv(path, index=False)
     return path
 
 
-ORDER_COLUMNS = ["--customer-col", "Client", "--order-col", "Invoice", "--date-col", "Date", "--quantity-col", "Qty", "--price-col", "Price"]
+ORDER_COLUMNS = [
+    "--customer-col",
+    "Client",
+    "--order-col",
+    "Invoice",
+    "--date-col",
+    "Date",
+    "--quantity-col",
+    "Qty",
+    "--price-col",
+    "Price",
+]
 
 
 def test_segments_prints_the_profile_table(orders_csv):
@@ -49,21 +70,53 @@ def test_rules_json_matches_direct_counts(tmp_path):
     pd.DataFrame(
         {"invoice": ["1", "1", "2", "2", "3", "4"], "product": ["tea ", "cup", "tea", "cup", "tea", "POSTAGE"]}
     ).to_csv(path, index=False)
-    output = _run("rules", "--csv", str(path), "--basket-col", "invoice", "--item-col", "product", "--strip-items",
-                  "--exclude", "POSTAGE", "--min-support", "0.5", "--json")
+    output = _run(
+        "rules",
+        "--csv",
+        str(path),
+        "--basket-col",
+        "invoice",
+        "--item-col",
+        "product",
+        "--strip-items",
+        "--exclude",
+        "POSTAGE",
+        "--min-support",
+        "0.5",
+        "--json",
+    )
     payload = json.loads(output)
     assert payload["baskets"] == 4
     tea_cup = next(rule for rule in payload["rules"] if rule["antecedents"] == ["tea"])
-    assert tea_cup["consequents"] == ["cup"] and tea_cup["support"] == 0.5 and tea_cup["confidence"] == pytest.approx(2 / 3)
+    assert (
+        tea_cup["consequents"] == ["cup"]
+        and tea_cup["support"] == 0.5
+        and tea_cup["confidence"] == pytest.approx(2 / 3)
+    )
 
 
 def test_forecast_totals_lines_per_period_and_prints_the_forecast(tmp_path):
     days = pd.date_range("2022-01-01", periods=36, freq="MS")
-    lines = pd.DataFrame({"when": np.repeat(days, 2), "value": np.tile([100.0, 20.0], 36) + np.repeat(np.arange(36), 2)})
+    lines = pd.DataFrame(
+        {"when": np.repeat(days, 2), "value": np.tile([100.0, 20.0], 36) + np.repeat(np.arange(36), 2)}
+    )
     path = tmp_path / "revenue.csv"
     lines.to_csv(path, index=False)
-    output = _run("forecast", "--csv", str(path), "--date-col", "when", "--amount-col", "value", "--freq", "M",
-                  "--horizon", "2", "--order", "0,1,0")
+    output = _run(
+        "forecast",
+        "--csv",
+        str(path),
+        "--date-col",
+        "when",
+        "--amount-col",
+        "value",
+        "--freq",
+        "M",
+        "--horizon",
+        "2",
+        "--order",
+        "0,1,0",
+    )
     assert "36 periods (M); ARIMA(0, 1, 0)" in output and "2025-01-01" in output and "2025-02-01" in output
 
 
@@ -73,8 +126,22 @@ def test_score_json_reports_holdout_metrics_and_explanations(tmp_path):
     churn = np.where(rng.random(300) < np.where(plan == "monthly", 0.6, 0.1), "Yes", "No")
     path = tmp_path / "customers.csv"
     pd.DataFrame({"plan": plan, "tenure": rng.integers(1, 60, 300), "Churn": churn}).to_csv(path, index=False)
-    payload = json.loads(_run("score", "--csv", str(path), "--target", "Churn", "--categorical", "plan",
-                              "--numeric", "tenure", "--explain", "2", "--json"))
+    payload = json.loads(
+        _run(
+            "score",
+            "--csv",
+            str(path),
+            "--target",
+            "Churn",
+            "--categorical",
+            "plan",
+            "--numeric",
+            "tenure",
+            "--explain",
+            "2",
+            "--json",
+        )
+    )
     assert payload["positive"] == "Yes" and payload["metrics"]["auc"] > 0.6
     assert {row["row"] for row in payload["explanations"]} == {2, 3}  # CSV line numbers
 

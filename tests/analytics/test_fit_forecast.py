@@ -64,11 +64,13 @@ def test_missing_periods_are_filled_with_zero_and_listed():
 
 
 def test_period_totals_sum_lines_per_week_including_empty_weeks():
-    events = pd.DataFrame(
-        {"ordered_at": ["2024-01-01", "2024-01-03", "2024-01-17"], "amount": [10.0, 5.0, 2.5]}
-    )
+    events = pd.DataFrame({"ordered_at": ["2024-01-01", "2024-01-03", "2024-01-17"], "amount": [10.0, 5.0, 2.5]})
     totals = period_totals(events, freq="W")
-    assert totals.to_dict() == {pd.Timestamp("2024-01-01"): 15.0, pd.Timestamp("2024-01-08"): 0.0, pd.Timestamp("2024-01-15"): 2.5}
+    assert totals.to_dict() == {
+        pd.Timestamp("2024-01-01"): 15.0,
+        pd.Timestamp("2024-01-08"): 0.0,
+        pd.Timestamp("2024-01-15"): 2.5,
+    }
 
 
 def test_order_search_prefers_an_autoregressive_model_for_ar1_data():
@@ -91,7 +93,9 @@ def test_monthly_series_with_two_seasons_gets_a_seasonal_model_and_weekly_year_d
     months = np.arange(48)
     seasonal = _monthly(200 + 50 * np.sin(2 * np.pi * months / 12) + np.random.default_rng(3).normal(0, 3, 48))
     assert fit_forecast(seasonal, horizon=12).model["seasonal_order"][3] == 12
-    weekly = pd.Series(np.random.default_rng(5).normal(100, 10, 60), index=pd.date_range("2023-01-02", periods=60, freq="W-MON"))
+    weekly = pd.Series(
+        np.random.default_rng(5).normal(100, 10, 60), index=pd.date_range("2023-01-02", periods=60, freq="W-MON")
+    )
     assert fit_forecast(weekly, horizon=4).model["seasonal_order"] == [0, 0, 0, 0]
 
 

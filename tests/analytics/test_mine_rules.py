@@ -12,7 +12,9 @@ from analytics.algorithms import AnalyticsInputError, mine_rules
 
 
 def _baskets(contents: dict[str, list[str]]) -> pd.DataFrame:
-    return pd.DataFrame([(basket, item) for basket, items in contents.items() for item in items], columns=["basket_id", "item"])
+    return pd.DataFrame(
+        [(basket, item) for basket, items in contents.items() for item in items], columns=["basket_id", "item"]
+    )
 
 
 DAIRY = _baskets(
@@ -57,7 +59,9 @@ def test_excluded_items_never_appear_but_their_baskets_still_count():
 
 def test_thresholds_filter_confidence_and_lift():
     rules = mine_rules(DAIRY, min_support=0.4, min_confidence=0.9, exclude=["POSTAGE"]).rules
-    assert [(set(a), set(c)) for a, c in zip(rules["antecedents"], rules["consequents"], strict=True)] == [({"butter"}, {"bread"})]
+    assert [(set(a), set(c)) for a, c in zip(rules["antecedents"], rules["consequents"], strict=True)] == [
+        ({"butter"}, {"bread"})
+    ]
     assert len(mine_rules(DAIRY, min_support=0.4, min_lift=1.5, exclude=["POSTAGE"]).rules) == 2
 
 
@@ -65,8 +69,15 @@ def test_support_above_every_pair_gives_no_rules_but_the_right_columns():
     result = mine_rules(DAIRY, min_support=0.9)
     assert result.rules.empty
     assert list(result.rules.columns) == [
-        "antecedents", "consequents", "antecedent_support", "consequent_support",
-        "support", "confidence", "lift", "leverage", "conviction",
+        "antecedents",
+        "consequents",
+        "antecedent_support",
+        "consequent_support",
+        "support",
+        "confidence",
+        "lift",
+        "leverage",
+        "conviction",
     ]
 
 
@@ -110,7 +121,10 @@ def test_every_frequent_itemset_is_found():
     # when
     rules = mine_rules(baskets, min_support=0.05, max_len=3).rules
     # then the rules cover exactly those itemsets
-    mined = {antecedents | consequents for antecedents, consequents in zip(rules["antecedents"], rules["consequents"], strict=True)}
+    mined = {
+        antecedents | consequents
+        for antecedents, consequents in zip(rules["antecedents"], rules["consequents"], strict=True)
+    }
     assert mined == frequent_pairs_and_triples
 
 

@@ -72,7 +72,9 @@ def test_unnormalised_product_join_leaves_prices_blank_but_still_trains(crm_oppo
     pipeline = crm_opportunities["pipeline"].merge(crm_opportunities["products"], on="product", how="left")
     closed = pipeline[pipeline["deal_stage"].isin(["Won", "Lost"])]
     assert closed["sales_price"].isna().any()
-    model = train_classifier(closed, target="deal_stage", positive="Won", categorical=["product", "sales_agent"], numeric=["sales_price"])
+    model = train_classifier(
+        closed, target="deal_stage", positive="Won", categorical=["product", "sales_agent"], numeric=["sales_price"]
+    )
     assert model.predict_proba(pipeline).notna().all()
 
 

@@ -8,9 +8,22 @@ from analytics.algorithms import train_classifier
 pytestmark = pytest.mark.real_data
 
 CATEGORICAL = [
-    "gender", "SeniorCitizen", "Partner", "Dependents", "PhoneService", "MultipleLines", "InternetService",
-    "OnlineSecurity", "OnlineBackup", "DeviceProtection", "TechSupport", "StreamingTV", "StreamingMovies",
-    "Contract", "PaperlessBilling", "PaymentMethod",
+    "gender",
+    "SeniorCitizen",
+    "Partner",
+    "Dependents",
+    "PhoneService",
+    "MultipleLines",
+    "InternetService",
+    "OnlineSecurity",
+    "OnlineBackup",
+    "DeviceProtection",
+    "TechSupport",
+    "StreamingTV",
+    "StreamingMovies",
+    "Contract",
+    "PaperlessBilling",
+    "PaymentMethod",
 ]
 NUMERIC = ["tenure", "MonthlyCharges", "TotalCharges"]
 
@@ -48,7 +61,10 @@ def test_model_reads_contract_and_tenure_the_way_the_business_does(churn_model, 
     contract = coefficients["Contract"]
     assert contract.idxmax() == "Month-to-month" and contract.idxmin() == "Two year"
     probability = churn_model.predict_proba(telco)
-    assert probability[telco["Contract"] == "Month-to-month"].mean() > 2 * probability[telco["Contract"] == "Two year"].mean()
+    assert (
+        probability[telco["Contract"] == "Month-to-month"].mean()
+        > 2 * probability[telco["Contract"] == "Two year"].mean()
+    )
     assert probability[telco["tenure"] <= 6].mean() > probability[telco["tenure"] >= 60].mean()
 
 

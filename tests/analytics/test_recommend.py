@@ -7,11 +7,17 @@ from analytics.algorithms import AnalyticsInputError, mine_rules, recommend
 
 BASKETS = pd.DataFrame(
     [
-        ("B1", "milk"), ("B1", "bread"),
-        ("B2", "milk"), ("B2", "bread"), ("B2", "butter"),
-        ("B3", "bread"), ("B3", "butter"),
+        ("B1", "milk"),
+        ("B1", "bread"),
+        ("B2", "milk"),
+        ("B2", "bread"),
+        ("B2", "butter"),
+        ("B3", "bread"),
+        ("B3", "butter"),
         ("B4", "milk"),
-        ("B5", "jam"), ("B5", "bread"), ("B5", "butter"),
+        ("B5", "jam"),
+        ("B5", "bread"),
+        ("B5", "butter"),
     ],
     columns=["basket_id", "item"],
 )

@@ -26,7 +26,12 @@ def test_lines_are_summed_per_order_and_counted_per_customer():
     rfm = rfm_table(transactions, as_of=AS_OF)
     # then recency is calendar days since the last order, orders are distinct, money is the sum of lines
     expected = pd.DataFrame(
-        {"customer_id": [1, 2], "recency_days": pd.array([10, 60], dtype="Int64"), "frequency": [2, 1], "monetary": [35.0, 7.5]}
+        {
+            "customer_id": [1, 2],
+            "recency_days": pd.array([10, 60], dtype="Int64"),
+            "frequency": [2, 1],
+            "monetary": [35.0, 7.5],
+        }
     )
     pd.testing.assert_frame_equal(rfm, expected)
 
@@ -42,7 +47,12 @@ def test_cancellation_lowers_monetary_but_is_not_a_visit():
 
 def test_customer_whose_returns_cancel_all_spend_is_kept_with_non_positive_monetary():
     transactions = _transactions(
-        [(1, "A1", "2024-03-01", 30.0), (1, "C1", "2024-03-02", -30.0), (2, "C2", "2024-03-03", -5.0), (3, "A3", "2024-03-04", 1.0)]
+        [
+            (1, "A1", "2024-03-01", 30.0),
+            (1, "C1", "2024-03-02", -30.0),
+            (2, "C2", "2024-03-03", -5.0),
+            (3, "A3", "2024-03-04", 1.0),
+        ]
     )
     rfm = rfm_table(transactions, as_of=AS_OF).set_index("customer_id")
     assert list(rfm.index) == [1, 2, 3]

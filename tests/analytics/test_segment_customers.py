@@ -66,7 +66,12 @@ def test_segments_are_numbered_from_most_valuable():
 def test_customers_without_positive_net_spend_are_reported_not_segmented():
     # given two customers whose returns cancel their spend
     rfm = pd.concat(
-        [_two_groups(), pd.DataFrame({"customer_id": ["R1", "R2"], "recency_days": [5, pd.NA], "frequency": [1, 0], "monetary": [0.0, -12.0]})],
+        [
+            _two_groups(),
+            pd.DataFrame(
+                {"customer_id": ["R1", "R2"], "recency_days": [5, pd.NA], "frequency": [1, 0], "monetary": [0.0, -12.0]}
+            ),
+        ],
         ignore_index=True,
     )
     # when
@@ -82,7 +87,9 @@ def test_same_data_in_another_row_order_gives_the_same_segments_and_labels():
     rfm = _two_groups(30)
     rfm["recency_days"] = np.arange(60) * 5 + 1  # spread customers so that k > 2 is plausible
     first = segment_customers(rfm, k=4).assignments.set_index("customer_id").sort_index()
-    shuffled = segment_customers(rfm.sample(frac=1, random_state=3), k=4).assignments.set_index("customer_id").sort_index()
+    shuffled = (
+        segment_customers(rfm.sample(frac=1, random_state=3), k=4).assignments.set_index("customer_id").sort_index()
+    )
     pd.testing.assert_frame_equal(first, shuffled)
 
 
@@ -107,7 +114,9 @@ def test_large_customer_bases_score_silhouette_on_a_fixed_sample(monkeypatch):
     monkeypatch.setattr(segmentation, "SILHOUETTE_SAMPLE_SIZE", 50)
     sizes = []
     real = segmentation.silhouette_score
-    monkeypatch.setattr(segmentation, "silhouette_score", lambda *a, **kw: sizes.append(kw["sample_size"]) or real(*a, **kw))
+    monkeypatch.setattr(
+        segmentation, "silhouette_score", lambda *a, **kw: sizes.append(kw["sample_size"]) or real(*a, **kw)
+    )
     # when
     first = segment_customers(_two_groups(40), k_range=(2, 3))
     second = segment_customers(_two_groups(40), k_range=(2, 3))
@@ -125,11 +134,29 @@ def test_result_is_json_serialisable():
 @pytest.mark.parametrize(
     ("rfm", "kwargs", "message"),
     [
-        (pd.DataFrame({"customer_id": [1], "recency_days": [1], "frequency": [1], "monetary": [5.0]}), {}, "at least 2 customers"),
-        (pd.DataFrame({"customer_id": [1, 2], "recency_days": [1, 1], "frequency": [1, 1], "monetary": [5.0, 5.0]}), {}, "different RFM values"),
+        (
+            pd.DataFrame({"customer_id": [1], "recency_days": [1], "frequency": [1], "monetary": [5.0]}),
+            {},
+            "at least 2 customers",
+        ),
+        (
+            pd.DataFrame({"customer_id": [1, 2], "recency_days": [1, 1], "frequency": [1, 1], "monetary": [5.0, 5.0]}),
+            {},
+            "different RFM values",
+        ),
         (pd.DataFrame({"customer_id": [], "recency_days": [], "frequency": [], "monetary": []}), {}, "empty"),
-        (pd.DataFrame({"customer_id": [1, 1], "recency_days": [1, 2], "frequency": [1, 2], "monetary": [5.0, 6.0]}), {}, "more than once"),
-        (pd.DataFrame({"customer_id": [1, 2], "recency_days": [1, 2], "frequency": [1, 2], "monetary": ["5", "lots"]}), {}, "not numeric at row 1"),
+        (
+            pd.DataFrame({"customer_id": [1, 1], "recency_days": [1, 2], "frequency": [1, 2], "monetary": [5.0, 6.0]}),
+            {},
+            "more than once",
+        ),
+        (
+            pd.DataFrame(
+                {"customer_id": [1, 2], "recency_days": [1, 2], "frequency": [1, 2], "monetary": ["5", "lots"]}
+            ),
+            {},
+            "not numeric at row 1",
+        ),
         (None, {"k": 9}, "at most 8"),
         (None, {"k": 1}, "at least 2"),
     ],

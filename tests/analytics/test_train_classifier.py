@@ -51,7 +51,9 @@ def test_metrics_are_consistent_with_each_other_and_the_class_counts():
 def test_explanations_add_up_to_the_difference_in_log_odds():
     # given two customers
     model = train_classifier(_customers(), target="churn", **FEATURES)
-    rows = pd.DataFrame({"plan": ["monthly", "annual"], "tenure": [3, 60], "region": ["south", "north"]}, index=["a", "b"])
+    rows = pd.DataFrame(
+        {"plan": ["monthly", "annual"], "tenure": [3, 60], "region": ["south", "north"]}, index=["a", "b"]
+    )
     # when every factor is listed
     explanation = model.explain(rows, top=10)
     # then the factors of each row differ by exactly the difference of their log-odds
@@ -101,7 +103,11 @@ def test_result_is_json_serialisable_without_the_pipeline():
         (lambda f: f.assign(churn=np.resize(["a", "b", "c"], len(f))), {}, "exactly two classes; it has 3"),
         (lambda f: f.assign(churn=np.resize(["stay", "go"], len(f))), {}, "Say which value"),
         (lambda f: f, {"positive": "Maybe"}, "positive='Maybe' is not a value"),
-        (lambda f: f.assign(tenure=f["tenure"].astype(object).where(f.index != 5, "ten")), {}, "'tenure' is not numeric at row 5"),
+        (
+            lambda f: f.assign(tenure=f["tenure"].astype(object).where(f.index != 5, "ten")),
+            {},
+            "'tenure' is not numeric at row 5",
+        ),
         (lambda f: f.drop(columns="plan"), {}, "missing column.*'plan'"),
         (lambda f: f.iloc[0:0], {}, "empty"),
         (lambda f: f.assign(churn=["Yes"] + ["No"] * (len(f) - 1)), {}, "needs both classes"),

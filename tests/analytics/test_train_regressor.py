@@ -46,7 +46,10 @@ def test_result_is_json_serialisable():
     ("frame", "message"),
     [
         (_accounts().assign(spend=5.0), "constant"),
-        (_accounts().astype({"spend": object}).assign(spend=lambda f: f["spend"].where(f.index != 7, "n/a")), "'spend' is not numeric at row 7"),
+        (
+            _accounts().astype({"spend": object}).assign(spend=lambda f: f["spend"].where(f.index != 7, "n/a")),
+            "'spend' is not numeric at row 7",
+        ),
         (_accounts(5), "at least 8 rows"),
         (_accounts().iloc[0:0], "empty"),
     ],

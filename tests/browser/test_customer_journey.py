@@ -1,4 +1,5 @@
 """A sales rep's day in a real browser: sign in, create a customer, find it, log a call, read it in Chinese."""
+
 import os
 import shutil
 
@@ -7,8 +8,15 @@ import pytest
 from tests.factories.customers import PASSWORD, RepFactory
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # serialized_rollback: a transactional test empties every table when it ends; this puts back what the
 # migrations wrote (the role groups and their permissions) for the tests that run after it.

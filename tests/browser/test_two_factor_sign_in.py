@@ -1,6 +1,7 @@
 """An administrator in a real browser: sent to two-factor enrolment at first sign-in, scans (types) the key,
 confirms with a code, signs out, and signs in again with password and code. No page breaks the
 Content-Security-Policy."""
+
 import base64
 import time
 
@@ -23,8 +24,10 @@ def test_administrator_enrols_and_signs_in_with_password_and_code(live_server, b
     page = browser_page
     AdministratorFactory(username="admin.browser", first_name="Ada", last_name="Browser")
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
 
     # sign in with the password: an administrator is sent to enrolment first
     page.goto(f"{live_server.url}/accounts/login/")

@@ -1,5 +1,6 @@
 """Tasks sent through the real Redis broker are run by real worker processes: results can be read back, and a
 task that keeps killing its worker is given up after CELERY_TASK_MAX_DELIVERIES deliveries."""
+
 import os
 import subprocess
 import sys
@@ -29,11 +30,30 @@ def start_worker():
     def start(*, pool: str = "solo", **env: str) -> tuple[str, subprocess.Popen]:
         queue = f"test-{uuid.uuid4().hex[:12]}"
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "crm", "worker", f"--pool={pool}", "--concurrency=1", "-Q", queue,
-             "--include=tests.crm.worker_tasks", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--loglevel=INFO", "-n", f"{queue}@%h"],
-            cwd=REPO, env={**os.environ, "DJANGO_SETTINGS_MODULE": "crm.settings.test", **env},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "crm",
+                "worker",
+                f"--pool={pool}",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--include=tests.crm.worker_tasks",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+                "-n",
+                f"{queue}@%h",
+            ],
+            cwd=REPO,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "crm.settings.test", **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         started.append(process)
         return queue, process
@@ -78,8 +98,9 @@ def test_task_travels_through_redis_to_a_worker_and_back(start_worker, through_t
     assert state == "SUCCESS" and stored == answer
 
 
-def test_task_that_keeps_killing_its_worker_is_marked_failed_after_the_delivery_limit(start_worker,
-                                                                                     through_the_broker, tmp_path):
+def test_task_that_keeps_killing_its_worker_is_marked_failed_after_the_delivery_limit(
+    start_worker, through_the_broker, tmp_path
+):
     # given: a worker whose pool replaces each process that dies, allowing two deliveries of a message
     queue, process = start_worker(pool="prefork", CELERY_TASK_MAX_DELIVERIES="2")
     marker = tmp_path / "runs"

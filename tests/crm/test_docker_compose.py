@@ -1,4 +1,5 @@
 """docker-compose.yml cannot run here (no Docker engine), so its structure is checked instead."""
+
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ class MissingVariable(Exception):
 
 def interpolate(text: str, env: dict[str, str]) -> str:
     """The file as compose reads it with `env` as the environment and .env (without its $$ escapes)."""
+
     def value(match: re.Match) -> str:
         name, op, arg = match["name"], match["op"], match["arg"]
         if env.get(name):
@@ -53,7 +55,8 @@ def test_app_services_share_one_image_and_configuration(compose):
         assert env["DJANGO_SETTINGS_MODULE"] == "crm.settings.production"
         assert "DJANGO_SECRET_KEY" in env
         assert services[name]["depends_on"] == {
-            "mysql": {"condition": "service_healthy"}, "redis": {"condition": "service_healthy"}
+            "mysql": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
         }
 
 
@@ -91,6 +94,7 @@ def test_dockerfile_serves_with_gunicorn_as_a_non_root_user():
 
 
 # No default passwords, and published on this machine only ---------------------------------------------------
+
 
 @pytest.mark.parametrize("missing", sorted(SECRETS))
 def test_compose_refuses_to_start_without_each_secret(compose_text, missing):

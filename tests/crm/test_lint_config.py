@@ -1,4 +1,5 @@
 """One lint configuration (pyproject.toml), run the same way by `make lint`, CI and pre-commit."""
+
 import re
 import tomllib
 

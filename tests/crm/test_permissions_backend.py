@@ -1,4 +1,5 @@
 """The one-query permission backend answers exactly as Django's ModelBackend does."""
+
 import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission

@@ -1,4 +1,5 @@
 """Settings come from the environment; production passes Django's deployment checks."""
+
 import json
 import os
 import re
@@ -19,19 +20,24 @@ PRINT_SETTINGS = (
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
-    return subprocess.run([sys.executable, "-c", code], cwd=REPO, env={**base, **env}, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return run_python(
         "import sys; from django.core.management import execute_from_command_line; "
-        f"execute_from_command_line(['manage.py', *{list(args)!r}])", **env
+        f"execute_from_command_line(['manage.py', *{list(args)!r}])",
+        **env,
     )
 
 
-PRODUCTION = {"DJANGO_SETTINGS_MODULE": "crm.settings.production", "DJANGO_ALLOWED_HOSTS": "crm.example.com",
-              "CELERY_BROKER_URL": "redis://redis.example.com:6379/0"}
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "crm.settings.production",
+    "DJANGO_ALLOWED_HOSTS": "crm.example.com",
+    "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
+}
 PRINT_CELERY = (
     "import json, django; django.setup(); from crm.celery import app; c = app.conf; "
     "print(json.dumps({'eager': c.task_always_eager, 'acks_late': c.task_acks_late, "
@@ -41,8 +47,9 @@ PRINT_CELERY = (
 
 
 def test_production_settings_pass_check_deploy_with_no_warnings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION,
-                    DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, DJANGO_SECRET_KEY=secrets.token_urlsafe(50)
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
@@ -68,9 +75,12 @@ def test_defaults_are_sqlite_under_var_and_in_process_tasks():
 
 def test_mysql_url_uses_utf8mb4_strict_mode_and_a_broker_turns_off_eager_tasks():
     pytest.importorskip("MySQLdb", reason="mysqlclient is not installed (MySQL client headers missing)")
-    result = run_python(PRINT_SETTINGS, DJANGO_SETTINGS_MODULE="crm.settings.local",
-                        DATABASE_URL="mysql://crm:secret@db.example.com:3306/crm",
-                        CELERY_BROKER_URL="redis://cache.example.com:6379/0")
+    result = run_python(
+        PRINT_SETTINGS,
+        DJANGO_SETTINGS_MODULE="crm.settings.local",
+        DATABASE_URL="mysql://crm:secret@db.example.com:3306/crm",
+        CELERY_BROKER_URL="redis://cache.example.com:6379/0",
+    )
     settings = json.loads(result.stdout)
     assert settings["db"]["ENGINE"] == "django.db.backends.mysql"
     assert settings["db"]["NAME"] == "crm" and settings["db"]["HOST"] == "db.example.com"
@@ -111,8 +121,13 @@ def test_production_workers_restart_above_a_memory_ceiling_and_ack_late_only_whe
 
 
 def test_worker_memory_ceiling_and_delivery_limit_come_from_the_environment():
-    result = run_python(PRINT_CELERY, **PRODUCTION, DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-                        CELERY_WORKER_MAX_MEMORY_PER_CHILD="262144", CELERY_TASK_MAX_DELIVERIES="5")
+    result = run_python(
+        PRINT_CELERY,
+        **PRODUCTION,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        CELERY_WORKER_MAX_MEMORY_PER_CHILD="262144",
+        CELERY_TASK_MAX_DELIVERIES="5",
+    )
 
     celery = json.loads(result.stdout)
     assert celery["max_memory"] == 262144 and celery["max_deliveries"] == 5
@@ -126,14 +141,14 @@ def test_development_still_runs_tasks_in_process_without_a_broker():
 
 def test_dockerfile_collects_static_files_with_the_production_settings():
     # given: the environment the image's collectstatic step sets
-    step = re.search(r"RUN ((?:\w+=\S+\s+(?:\\\s+)?)+)python manage.py collectstatic",
-                     (REPO / "Dockerfile").read_text())
+    step = re.search(
+        r"RUN ((?:\w+=\S+\s+(?:\\\s+)?)+)python manage.py collectstatic", (REPO / "Dockerfile").read_text()
+    )
     assert step, "no collectstatic step in the Dockerfile"
     env = dict(pair.split("=", 1) for pair in step.group(1).replace("\\", " ").split())
 
     # when
-    result = manage("collectstatic", "--noinput", "--dry-run", DJANGO_SETTINGS_MODULE="crm.settings.production",
-                    **env)
+    result = manage("collectstatic", "--noinput", "--dry-run", DJANGO_SETTINGS_MODULE="crm.settings.production", **env)
 
     # then
     assert result.returncode == 0, result.stderr

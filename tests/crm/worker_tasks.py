@@ -1,5 +1,6 @@
 """Tasks for the worker tests only: the test worker imports this module (celery worker --include), the product never
 does."""
+
 import os
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Helpers for reading customer pages the way a person does: the names listed, the text shown."""
+
 import html
 import re
 
@@ -29,7 +30,7 @@ def section_text(response, heading_id: str) -> str:
     """The visible text of one <section> of a page, found by the id of its heading."""
     page = response.content.decode()
     start = page.index(f'id="{heading_id}"')
-    fragment = page[page.index(">", start) + 1: page.find("</section>", start)]
+    fragment = page[page.index(">", start) + 1 : page.find("</section>", start)]
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 

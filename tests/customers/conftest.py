@@ -1,4 +1,5 @@
 """Fixtures for the customers tests, on top of the shared ones in tests/conftest.py."""
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection

@@ -1,4 +1,5 @@
 """The back office keeps a staff rep to their own customers, as the app does; administrators see everything."""
+
 import pytest
 from django.apps import apps
 from django.urls import reverse
@@ -36,11 +37,24 @@ def rival(outsider):
 
 def _change_form(customer, **overrides) -> dict:
     data = {
-        "kind": customer.kind, "name": customer.name, "email": customer.email, "phone": customer.phone,
-        "address": "", "city": customer.city, "country": "GB", "industry": "", "source": "", "tier": customer.tier,
-        "lifecycle_stage": customer.lifecycle_stage, "owner": customer.owner_id, "notes": "",
-        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0", "contacts-MIN_NUM_FORMS": "0",
-        "contacts-MAX_NUM_FORMS": "1000", "_save": "Save",
+        "kind": customer.kind,
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "address": "",
+        "city": customer.city,
+        "country": "GB",
+        "industry": "",
+        "source": "",
+        "tier": customer.tier,
+        "lifecycle_stage": customer.lifecycle_stage,
+        "owner": customer.owner_id,
+        "notes": "",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
     }
     data.update(overrides)
     return data
@@ -80,8 +94,10 @@ def test_staff_rep_posting_another_owners_customer_changes_nothing(client, staff
     client.force_login(staff_rep)
     before = Customer.objects.filter(pk=rival.pk).values().get()
 
-    response = client.post(reverse("admin:customers_customer_change", args=[rival.pk]),
-                           _change_form(rival, name="Taken over", owner=staff_rep.pk))
+    response = client.post(
+        reverse("admin:customers_customer_change", args=[rival.pk]),
+        _change_form(rival, name="Taken over", owner=staff_rep.pk),
+    )
 
     assert response.status_code == 302 and response.url == reverse("admin:index")
     assert Customer.objects.filter(pk=rival.pk).values().get() == before
@@ -122,8 +138,10 @@ def test_staff_rep_cannot_take_over_another_owners_customer_by_reverting_it(clie
     version = rival.history.get()
 
     # when: the rep posts the "revert" form of that version, naming themselves as owner
-    client.post(reverse("admin:customers_customer_simple_history", args=[rival.pk, version.history_id]),
-                _change_form(rival, name="Taken over", owner=staff_rep.pk))
+    client.post(
+        reverse("admin:customers_customer_simple_history", args=[rival.pk, version.history_id]),
+        _change_form(rival, name="Taken over", owner=staff_rep.pk),
+    )
 
     # then
     rival.refresh_from_db()
@@ -133,8 +151,9 @@ def test_staff_rep_cannot_take_over_another_owners_customer_by_reverting_it(clie
 def test_staff_rep_owner_choice_is_limited_to_themselves(client, staff_rep, outsider, customer):
     client.force_login(staff_rep)
 
-    response = client.post(reverse("admin:customers_customer_change", args=[customer.pk]),
-                           _change_form(customer, owner=outsider.pk))
+    response = client.post(
+        reverse("admin:customers_customer_change", args=[customer.pk]), _change_form(customer, owner=outsider.pk)
+    )
 
     assert response.status_code == 200
     assert "Select a valid choice. That choice is not one of the available choices." in page_text(response)
@@ -145,8 +164,9 @@ def test_staff_rep_owner_choice_is_limited_to_themselves(client, staff_rep, outs
 def test_staff_rep_can_change_own_customer(client, staff_rep, customer):
     client.force_login(staff_rep)
 
-    response = client.post(reverse("admin:customers_customer_change", args=[customer.pk]),
-                           _change_form(customer, tier="A"))
+    response = client.post(
+        reverse("admin:customers_customer_change", args=[customer.pk]), _change_form(customer, tier="A")
+    )
 
     assert response.status_code == 302
     customer.refresh_from_db()
@@ -176,8 +196,9 @@ def test_staff_rep_contact_list_shows_only_own_customers_contacts(client, staff_
 def test_admin_customer_autocomplete_returns_only_own_customers(client, staff_rep, customer, rival):
     client.force_login(staff_rep)
 
-    response = client.get(AUTOCOMPLETE, {"app_label": "customers", "model_name": "contact",
-                                         "field_name": "customer", "term": "Acme"})
+    response = client.get(
+        AUTOCOMPLETE, {"app_label": "customers", "model_name": "contact", "field_name": "customer", "term": "Acme"}
+    )
 
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Acme Logistics Ltd"]
@@ -194,8 +215,9 @@ def test_administrator_sees_every_customer(client, administrator, customer, riva
 def test_administrator_autocomplete_returns_every_match(client, administrator, customer, rival):
     client.force_login(administrator)
 
-    response = client.get(AUTOCOMPLETE, {"app_label": "customers", "model_name": "contact",
-                                         "field_name": "customer", "term": "Acme"})
+    response = client.get(
+        AUTOCOMPLETE, {"app_label": "customers", "model_name": "contact", "field_name": "customer", "term": "Acme"}
+    )
 
     assert sorted(r["text"] for r in response.json()["results"]) == ["Acme Logistics Ltd", "Acme Rival GmbH"]
 
@@ -249,8 +271,9 @@ def test_interaction_changelist_date_drilldown_loads(client, administrator, ever
     client.force_login(administrator)
     interaction = Interaction.objects.get()
 
-    response = client.get(reverse("admin:customers_interaction_changelist"),
-                          {"occurred_at__year": interaction.occurred_at.year})
+    response = client.get(
+        reverse("admin:customers_interaction_changelist"), {"occurred_at__year": interaction.occurred_at.year}
+    )
 
     assert response.status_code == 200
     assert "Kick-off call" in page_text(response)
@@ -259,15 +282,23 @@ def test_interaction_changelist_date_drilldown_loads(client, administrator, ever
 def test_phone_changed_in_admin_is_found_by_phone_search_and_duplicate_check(client, staff_rep, customer):
     # given: the rep corrects the phone number in the back office
     client.force_login(staff_rep)
-    client.post(reverse("admin:customers_customer_change", args=[customer.pk]),
-                _change_form(customer, phone="+44 161 496 0000"))
+    client.post(
+        reverse("admin:customers_customer_change", args=[customer.pk]), _change_form(customer, phone="+44 161 496 0000")
+    )
 
     # when: they search the list by the new number, and someone enters it for a new customer
     found = client.get(reverse("customers:customer-list"), {"q": "44 161 496"})
-    duplicate = client.post(reverse("customers:customer-create"), {
-        "kind": "company", "name": "Acme North", "phone": "44-161-496-0000", "tier": "B",
-        "lifecycle_stage": "lead", "owner": staff_rep.pk,
-    })
+    duplicate = client.post(
+        reverse("customers:customer-create"),
+        {
+            "kind": "company",
+            "name": "Acme North",
+            "phone": "44-161-496-0000",
+            "tier": "B",
+            "lifecycle_stage": "lead",
+            "owner": staff_rep.pk,
+        },
+    )
 
     # then
     assert listed_names(found) == ["Acme Logistics Ltd"]
@@ -285,12 +316,14 @@ def test_customer_added_in_admin_gets_searchable_phone(client, administrator, re
 
 
 def test_staff_rep_owner_field_is_a_select_of_themselves_and_users_are_never_listed(
-        client, staff_rep, teammate, outsider, customer):
+    client, staff_rep, teammate, outsider, customer
+):
     client.force_login(staff_rep)
 
     page = client.get(reverse("admin:customers_customer_add"))
-    autocomplete = client.get(AUTOCOMPLETE, {"app_label": "customers", "model_name": "customer",
-                                             "field_name": "owner", "term": "r"})
+    autocomplete = client.get(
+        AUTOCOMPLETE, {"app_label": "customers", "model_name": "customer", "field_name": "owner", "term": "r"}
+    )
 
     assert list(select_options(page, "owner")) == [str(staff_rep.pk)]
     assert autocomplete.status_code == 403
@@ -303,7 +336,8 @@ def test_staff_rep_cannot_open_records_of_another_owners_customer(client, staff_
         "contact": lambda: ContactFactory(customer=rival, name="Rival Buyer"),
         "interaction": lambda: InteractionFactory(customer=rival, subject="Rival call"),
         "relationship": lambda: RelationshipFactory(
-            from_customer=rival, to_customer=CustomerFactory(owner=outsider, name="Rival Partner")),
+            from_customer=rival, to_customer=CustomerFactory(owner=outsider, name="Rival Partner")
+        ),
     }[model]()
     client.force_login(staff_rep)
 

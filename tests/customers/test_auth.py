@@ -1,4 +1,5 @@
 """Signing in and out: the login page, password rules, lockout after failed attempts, deactivated users."""
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -47,6 +48,7 @@ def test_wrong_password_shows_error(client, rep):
 
 # Passwords -------------------------------------------------------------------------------------------------------
 
+
 def test_password_of_eleven_characters_is_too_short():
     with pytest.raises(ValidationError) as error:
         validate_password("kx7-pq2-mz9")
@@ -61,9 +63,14 @@ def test_password_of_twelve_characters_is_accepted():
 def test_password_change_page_refuses_short_password(client, rep):
     client.force_login(rep)
 
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "kx7-pq2-mz9", "new_password2": "kx7-pq2-mz9",
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "kx7-pq2-mz9",
+            "new_password2": "kx7-pq2-mz9",
+        },
+    )
 
     assert response.status_code == 200
     assert "This password is too short. It must contain at least 12 characters." in page_text(response)
@@ -74,9 +81,15 @@ def test_password_change_page_refuses_short_password(client, rep):
 def test_password_change_page_accepts_long_password(client, rep):
     client.force_login(rep)
 
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "kx7-pq2-mz9w", "new_password2": "kx7-pq2-mz9w",
-    }, follow=True)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "kx7-pq2-mz9w",
+            "new_password2": "kx7-pq2-mz9w",
+        },
+        follow=True,
+    )
 
     assert "Your password was changed." in page_text(response)
     rep.refresh_from_db()
@@ -84,6 +97,7 @@ def test_password_change_page_accepts_long_password(client, rep):
 
 
 # Lockout ---------------------------------------------------------------------------------------------------------
+
 
 def _fail_five_times(client, username="rep.one", address="10.0.0.1"):
     for _ in range(5):
@@ -148,6 +162,7 @@ def test_another_user_from_the_same_address_can_still_sign_in(client, rep, teamm
 
 # Sessions --------------------------------------------------------------------------------------------------------
 
+
 def test_deactivated_users_session_ends(client, rep):
     # given: a signed-in rep
     client.force_login(rep)
@@ -190,8 +205,10 @@ def test_logout_by_get_is_refused(client, rep):
 
 
 def test_login_does_not_redirect_to_another_site(client, rep):
-    response = client.post(f"{LOGIN}?next=https://attacker.test/", {"username": "rep.one", "password": PASSWORD,
-                                                                      "next": "https://attacker.test/"})
+    response = client.post(
+        f"{LOGIN}?next=https://attacker.test/",
+        {"username": "rep.one", "password": PASSWORD, "next": "https://attacker.test/"},
+    )
 
     assert response.status_code == 302 and response.url == LIST
 

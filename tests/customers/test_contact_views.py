@@ -1,4 +1,5 @@
 """Adding, editing and deleting the people at a customer; one primary contact at a time."""
+
 import pytest
 from django.urls import reverse
 
@@ -37,8 +38,10 @@ def test_new_contact_is_added_and_shown_on_the_customer_page(client, rep, custom
     [
         ({"name": ""}, "This field is required."),
         ({"email": "li.na@"}, "Enter a valid email address."),
-        ({"phone": "extension twelve"}, "Enter a phone number using digits, spaces, dashes, brackets and an "
-                                        "optional leading +."),
+        (
+            {"phone": "extension twelve"},
+            "Enter a phone number using digits, spaces, dashes, brackets and an optional leading +.",
+        ),
         ({"phone": "12345"}, "A phone number has between 6 and 15 digits."),
     ],
 )
@@ -73,8 +76,10 @@ def test_making_an_existing_contact_primary_unsets_the_other(client, rep, custom
     second = ContactFactory(customer=customer, name="Second")
     client.force_login(rep)
 
-    client.post(reverse("customers:contact-update", args=[customer.pk, second.pk]),
-                _form(name="Second", is_primary="on", version=second.version))
+    client.post(
+        reverse("customers:contact-update", args=[customer.pk, second.pk]),
+        _form(name="Second", is_primary="on", version=second.version),
+    )
 
     first.refresh_from_db(), second.refresh_from_db()
     assert second.is_primary and not first.is_primary

@@ -1,4 +1,5 @@
 """Creating a customer: validation messages, owner choices, the duplicate warning, and the history entry."""
+
 import pytest
 from django.urls import reverse
 
@@ -13,9 +14,19 @@ URL = reverse("customers:customer-create")
 
 def _form(owner, **overrides) -> dict:
     data = {
-        "kind": "company", "name": "Nova Robotics", "email": "hello@nova.test", "phone": "+86 10 8888 1234",
-        "address": "1 Century Avenue", "city": "Shanghai", "country": "CN", "industry": "technology",
-        "source": "referral", "tier": "B", "lifecycle_stage": "lead", "owner": owner.pk, "notes": "",
+        "kind": "company",
+        "name": "Nova Robotics",
+        "email": "hello@nova.test",
+        "phone": "+86 10 8888 1234",
+        "address": "1 Century Avenue",
+        "city": "Shanghai",
+        "country": "CN",
+        "industry": "technology",
+        "source": "referral",
+        "tier": "B",
+        "lifecycle_stage": "lead",
+        "owner": owner.pk,
+        "notes": "",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -63,8 +74,11 @@ def test_creation_is_recorded_in_history_with_the_user(client, rep):
     ("field", "value", "message"),
     [
         ("email", "not-an-email", "Enter a valid email address."),
-        ("phone", "call me maybe", "Enter a phone number using digits, spaces, dashes, brackets and an optional "
-                                   "leading +."),
+        (
+            "phone",
+            "call me maybe",
+            "Enter a phone number using digits, spaces, dashes, brackets and an optional leading +.",
+        ),
         ("phone", "12-34", "A phone number has between 6 and 15 digits."),
         ("phone", "+1 2345 6789 0123 4567", "A phone number has between 6 and 15 digits."),
         ("name", "", "This field is required."),
@@ -148,6 +162,7 @@ def test_administrator_owner_choices_are_all_active_users(client, administrator,
 
 # Duplicates ------------------------------------------------------------------------------------------------------
 
+
 def test_same_email_in_other_case_warns_and_creates_nothing(client, rep, customer):
     client.force_login(rep)
 
@@ -192,12 +207,16 @@ def test_duplicate_checkbox_is_rendered_once(client, rep, customer):
     assert response.content.decode().count('name="confirm_duplicate"') == 1
 
 
-HIDDEN_EMAIL = ("A customer record with this email address already exists. Ask an administrator whether it is "
-                "the same customer.")
-HIDDEN_PHONE = ("A customer record with this phone number already exists. Ask an administrator whether it is "
-                "the same customer.")
-HIDDEN_EITHER = ("A customer record with this email address or phone number already exists. Ask an administrator "
-                 "whether it is the same customer.")
+HIDDEN_EMAIL = (
+    "A customer record with this email address already exists. Ask an administrator whether it is the same customer."
+)
+HIDDEN_PHONE = (
+    "A customer record with this phone number already exists. Ask an administrator whether it is the same customer."
+)
+HIDDEN_EITHER = (
+    "A customer record with this email address or phone number already exists. Ask an administrator "
+    "whether it is the same customer."
+)
 
 
 def test_duplicate_the_user_cannot_reach_is_one_sentence_without_name_owner_or_link(client, rep, foreign_customer):
@@ -208,8 +227,15 @@ def test_duplicate_the_user_cannot_reach_is_one_sentence_without_name_owner_or_l
     html = page_text(response)
     assert "Possible duplicates" in html
     assert HIDDEN_EMAIL in html
-    for detail in ("Zenith Foods GmbH", foreign_customer.get_absolute_url(), "+49 30 1234 5678", "Otto", "Side",
-                   "rep.other", "another user"):
+    for detail in (
+        "Zenith Foods GmbH",
+        foreign_customer.get_absolute_url(),
+        "+49 30 1234 5678",
+        "Otto",
+        "Side",
+        "rep.other",
+        "another user",
+    ):
         assert detail not in html
     assert "Create it anyway: this is a different customer" in html
     assert not Customer.objects.exclude(pk=foreign_customer.pk).exists()
@@ -223,8 +249,9 @@ def test_duplicate_phone_the_user_cannot_reach_names_the_phone(client, rep, fore
     assert HIDDEN_PHONE in page_text(response)
 
 
-def test_several_duplicates_the_user_cannot_reach_are_one_sentence_without_a_count(client, rep, outsider,
-                                                                                    other_manager):
+def test_several_duplicates_the_user_cannot_reach_are_one_sentence_without_a_count(
+    client, rep, outsider, other_manager
+):
     # given: three records of two other users, matching the email or the phone
     CustomerFactory(owner=outsider, email="shared@example.com")
     CustomerFactory(owner=outsider, email="shared@example.com")
@@ -241,8 +268,7 @@ def test_several_duplicates_the_user_cannot_reach_are_one_sentence_without_a_cou
     assert Customer.objects.count() == 3
 
 
-def test_duplicates_in_reach_are_listed_and_those_out_of_reach_are_one_sentence(client, manager, teammate,
-                                                                                 outsider):
+def test_duplicates_in_reach_are_listed_and_those_out_of_reach_are_one_sentence(client, manager, teammate, outsider):
     # given: the manager reaches the teammate's record, not the other team's
     reachable = CustomerFactory(owner=teammate, name="Shared Teammate Ltd", email="shared@example.com")
     CustomerFactory(owner=outsider, name="Shared Outsider Ltd", email="shared@example.com")

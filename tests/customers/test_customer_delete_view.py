@@ -1,4 +1,5 @@
 """Deleting a customer: a confirmation page, then the customer and what hangs off it go to the recycle bin."""
+
 import pytest
 from django.urls import reverse
 
@@ -65,7 +66,11 @@ def test_delete_is_kept_in_the_recycle_bin_and_audit_log_with_the_user(client, r
 
     entry = Deletion.objects.get()
     assert (entry.label, entry.owner, entry.deleted_by, entry.summary) == (
-        "Acme Logistics Ltd", rep, rep, {"contacts": 1})
+        "Acme Logistics Ltd",
+        rep,
+        rep,
+        {"contacts": 1},
+    )
     assert Customer.all_objects.get(pk=customer.pk).deletion == entry
     audit = AuditEntry.objects.get(action=AuditEntry.Action.DELETE)
     assert (audit.actor, audit.object_label, audit.object_id) == (rep, "Acme Logistics Ltd", str(customer.pk))

@@ -1,4 +1,5 @@
 """The customer page: profile, contacts, relationships both ways, the timeline and the change history."""
+
 from datetime import timedelta
 
 import pytest
@@ -22,9 +23,19 @@ pytestmark = pytest.mark.django_db
 def test_profile_shows_the_customers_fields(client, rep):
     # given
     customer = CustomerFactory(
-        owner=rep, name="Nova Robotics", email="hello@nova.test", phone="+86 21 5555 0101", address="1 Century Ave",
-        city="Shanghai", country="CN", industry="technology", source="referral", tier="A",
-        lifecycle_stage="customer", notes="Prefers WeChat.", tags=[TagFactory(name="VIP")],
+        owner=rep,
+        name="Nova Robotics",
+        email="hello@nova.test",
+        phone="+86 21 5555 0101",
+        address="1 Century Ave",
+        city="Shanghai",
+        country="CN",
+        industry="technology",
+        source="referral",
+        tier="A",
+        lifecycle_stage="customer",
+        notes="Prefers WeChat.",
+        tags=[TagFactory(name="VIP")],
     )
     client.force_login(rep)
 
@@ -33,9 +44,18 @@ def test_profile_shows_the_customers_fields(client, rep):
 
     # then
     profile = section_text(response, "profile-heading")
-    for expected in ("Email hello@nova.test", "Phone +86 21 5555 0101", "Address 1 Century Ave", "City Shanghai",
-                     "Country China", "Industry Technology", "Source Referral", "Tier A – key account",
-                     "Owner Rita Rep", "Prefers WeChat."):
+    for expected in (
+        "Email hello@nova.test",
+        "Phone +86 21 5555 0101",
+        "Address 1 Century Ave",
+        "City Shanghai",
+        "Country China",
+        "Industry Technology",
+        "Source Referral",
+        "Tier A – key account",
+        "Owner Rita Rep",
+        "Prefers WeChat.",
+    ):
         assert expected in profile
     text = visible_text(response)
     assert "Nova Robotics" in text and "VIP" in text and "Customer" in text
@@ -104,8 +124,14 @@ def test_timeline_lists_newest_first_and_pages_by_20(client, rep, customer):
 
 
 def test_timeline_names_who_logged_each_interaction(client, rep, manager, customer):
-    InteractionFactory(customer=customer, subject="Quarterly review", user=manager, summary="Went well.",
-                       outcome="positive", next_step="Send contract")
+    InteractionFactory(
+        customer=customer,
+        subject="Quarterly review",
+        user=manager,
+        summary="Went well.",
+        outcome="positive",
+        next_step="Send contract",
+    )
     client.force_login(rep)
 
     timeline = section_text(client.get(customer.get_absolute_url()), "timeline-heading")
@@ -118,9 +144,17 @@ def test_timeline_names_who_logged_each_interaction(client, rep, manager, custom
 def test_history_shows_old_and_new_values_with_labels(client, manager, rep, teammate, customer):
     # given: the manager moves the customer to tier A and to the teammate
     client.force_login(manager)
-    data = {"kind": "company", "name": customer.name, "email": customer.email, "phone": customer.phone,
-            "country": "GB", "tier": "A", "lifecycle_stage": customer.lifecycle_stage, "owner": teammate.pk,
-            "version": customer.version}
+    data = {
+        "kind": "company",
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "country": "GB",
+        "tier": "A",
+        "lifecycle_stage": customer.lifecycle_stage,
+        "owner": teammate.pk,
+        "version": customer.version,
+    }
     assert client.post(reverse("customers:customer-update", args=[customer.pk]), data).status_code == 302
 
     # when

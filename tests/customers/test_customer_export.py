@@ -1,4 +1,5 @@
 """The CSV export: the same rows as the filtered list, safe to open in a spreadsheet."""
+
 import csv
 import io
 
@@ -13,8 +14,25 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("customers:customer-export")
 LIST_URL = reverse("customers:customer-list")
-HEADER = ["ID", "Name", "Type", "Email", "Phone", "Address", "City", "Country", "Industry", "Source", "Tier",
-          "Lifecycle stage", "Score", "Owner", "Tags", "Created", "Updated"]
+HEADER = [
+    "ID",
+    "Name",
+    "Type",
+    "Email",
+    "Phone",
+    "Address",
+    "City",
+    "Country",
+    "Industry",
+    "Source",
+    "Tier",
+    "Lifecycle stage",
+    "Score",
+    "Owner",
+    "Tags",
+    "Created",
+    "Updated",
+]
 
 
 def _export(client, params=None):

@@ -1,4 +1,5 @@
 """The list and customer pages read a fixed number of queries, however many rows they show."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -1,4 +1,5 @@
 """The customer list: who sees which customers, search, filters, sorting, pagination and the capped count."""
+
 import pytest
 from django.urls import reverse
 
@@ -18,22 +19,52 @@ def book(customer, foreign_customer, rep, teammate, manager, other_manager):
     customer.tier, customer.lifecycle_stage = Customer.Tier.A, Customer.Stage.PROSPECT
     customer.save()
     customer.tags.add(vip)
-    CustomerFactory(owner=rep, name="Birch Bakery", email="orders@birch.test", phone="+33 1 4000 1111",
-                    tier=Customer.Tier.B, lifecycle_stage=Customer.Stage.CUSTOMER)
-    CustomerFactory(owner=teammate, name="Cobalt Mining", email="ops@cobalt.test", phone="+61 2 5550 2222",
-                    tier=Customer.Tier.C, lifecycle_stage=Customer.Stage.PROSPECT, tags=[vip])
-    CustomerFactory(owner=manager, name="Dune Travel", email="desk@dune.test", phone="+86 10 6000 3333",
-                    country="CN", city="Beijing", tier=Customer.Tier.A, lifecycle_stage=Customer.Stage.LEAD)
+    CustomerFactory(
+        owner=rep,
+        name="Birch Bakery",
+        email="orders@birch.test",
+        phone="+33 1 4000 1111",
+        tier=Customer.Tier.B,
+        lifecycle_stage=Customer.Stage.CUSTOMER,
+    )
+    CustomerFactory(
+        owner=teammate,
+        name="Cobalt Mining",
+        email="ops@cobalt.test",
+        phone="+61 2 5550 2222",
+        tier=Customer.Tier.C,
+        lifecycle_stage=Customer.Stage.PROSPECT,
+        tags=[vip],
+    )
+    CustomerFactory(
+        owner=manager,
+        name="Dune Travel",
+        email="desk@dune.test",
+        phone="+86 10 6000 3333",
+        country="CN",
+        city="Beijing",
+        tier=Customer.Tier.A,
+        lifecycle_stage=Customer.Stage.LEAD,
+    )
     foreign_customer.tier, foreign_customer.country = Customer.Tier.A, "CN"
     foreign_customer.lifecycle_stage = Customer.Stage.CUSTOMER
     foreign_customer.save()
     foreign_customer.tags.add(vip)
-    CustomerFactory(owner=other_manager, name="Yew Consulting", email="hi@yew.test", phone="+1 212 555 4444",
-                    country="CN", tier=Customer.Tier.A, lifecycle_stage=Customer.Stage.CUSTOMER, tags=[vip])
+    CustomerFactory(
+        owner=other_manager,
+        name="Yew Consulting",
+        email="hi@yew.test",
+        phone="+1 212 555 4444",
+        country="CN",
+        tier=Customer.Tier.A,
+        lifecycle_stage=Customer.Stage.CUSTOMER,
+        tags=[vip],
+    )
     return {"vip": vip}
 
 
 # Who sees what ------------------------------------------------------------------------------------------------
+
 
 def test_rep_sees_only_own_customers(client, rep, book):
     client.force_login(rep)
@@ -69,7 +100,12 @@ def test_administrator_sees_every_customer(client, administrator, book):
     response = client.get(URL)
 
     assert listed_names(response) == [
-        "Acme Logistics Ltd", "Birch Bakery", "Cobalt Mining", "Dune Travel", "Yew Consulting", "Zenith Foods GmbH",
+        "Acme Logistics Ltd",
+        "Birch Bakery",
+        "Cobalt Mining",
+        "Dune Travel",
+        "Yew Consulting",
+        "Zenith Foods GmbH",
     ]
 
 
@@ -92,6 +128,7 @@ def test_anonymous_user_is_redirected_to_login(client, book):
 
 # Search ----------------------------------------------------------------------------------------------------------
 
+
 @committed_db
 def test_search_by_word_inside_name_finds_customer(client, rep, book):
     client.force_login(rep)
@@ -112,12 +149,15 @@ def test_search_by_name_word_does_not_reach_other_owners(client, rep, book):
 
 
 @committed_db
-@pytest.mark.parametrize(("name", "typed"), [
-    ("O'Brien Consulting", "O'Brien"),
-    ("L'Oréal Paris", "L'Oréal"),
-    ("Coca-Cola Bottlers", "Coca-Cola"),
-    ("Rolls-Royce Motors", "royce"),
-])
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("O'Brien Consulting", "O'Brien"),
+        ("L'Oréal Paris", "L'Oréal"),
+        ("Coca-Cola Bottlers", "Coca-Cola"),
+        ("Rolls-Royce Motors", "royce"),
+    ],
+)
 def test_search_by_name_with_punctuation_finds_customer(client, rep, name, typed):
     # Names as people write them, searched as they would type them.
     CustomerFactory(owner=rep, name=name)
@@ -166,6 +206,7 @@ def test_search_by_phone_prefix_does_not_reach_other_owners(client, rep, book):
 
 
 # Filters ---------------------------------------------------------------------------------------------------------
+
 
 def test_owner_filter_shows_that_members_customers(client, manager, teammate, book):
     client.force_login(manager)
@@ -297,6 +338,7 @@ def test_unknown_sort_key_shows_error_and_no_rows(client, rep, book):
 
 # Sorting ---------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
@@ -323,6 +365,7 @@ def test_sorted_column_header_links_to_reverse_order(client, manager, book):
 
 
 # Pagination ------------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def thirty(rep):
@@ -366,6 +409,7 @@ def test_page_links_keep_filters_and_sort(client, rep, thirty):
 
 
 # Capped count ----------------------------------------------------------------------------------------------------
+
 
 def test_count_above_cap_says_more_than_cap(client, rep, settings):
     settings.CUSTOMER_LIST_COUNT_CAP = 5

@@ -4,6 +4,7 @@ customer of another owner planted in a form's field is refused. Built on the sha
 The URL names come from customers.urls, so a new customer page that this sweep does not know fails here
 until it is added to KWARGS or WITHOUT_RECORD (and, if it has a form, to POST_DATA).
 """
+
 from datetime import timedelta
 
 import pytest
@@ -55,15 +56,31 @@ def _an_hour_ago() -> str:
 
 # A submission that succeeds when the user may use the page; `own` holds the submitting user's records.
 POST_DATA = {
-    "customer-create": lambda user, own: {"kind": "company", "name": "Planted customer", "tier": "A",
-                                          "lifecycle_stage": "lead", "owner": user.pk},
-    "customer-update": lambda user, own: {"kind": "company", "name": "Taken over", "tier": "A",
-                                          "lifecycle_stage": "lead", "owner": user.pk, "email": "", "phone": "",
-                                          "version": 1},
+    "customer-create": lambda user, own: {
+        "kind": "company",
+        "name": "Planted customer",
+        "tier": "A",
+        "lifecycle_stage": "lead",
+        "owner": user.pk,
+    },
+    "customer-update": lambda user, own: {
+        "kind": "company",
+        "name": "Taken over",
+        "tier": "A",
+        "lifecycle_stage": "lead",
+        "owner": user.pk,
+        "email": "",
+        "phone": "",
+        "version": 1,
+    },
     "contact-create": lambda user, own: {"name": "Planted contact"},
     "contact-update": lambda user, own: {"name": "Renamed contact", "email": "x@attacker.test", "version": 1},
-    "interaction-create": lambda user, own: {"channel": "call", "direction": "outbound",
-                                             "occurred_at": _an_hour_ago(), "subject": "Planted call"},
+    "interaction-create": lambda user, own: {
+        "channel": "call",
+        "direction": "outbound",
+        "occurred_at": _an_hour_ago(),
+        "subject": "Planted call",
+    },
     "relationship-create": lambda user, own: {"to_customer": own["other"].pk, "kind": "client", "status": "good"},
     "relationship-update": lambda user, own: {"kind": "friend", "status": "deteriorating", "version": 1},
 }
@@ -120,8 +137,7 @@ def test_user_outside_scope_gets_404_and_changes_nothing(client, request, target
 
 @pytest.mark.parametrize("attacker_kind", ATTACKERS)
 @pytest.mark.parametrize("name", SWEEP.form_url_names)
-def test_other_owners_record_planted_in_a_form_on_own_customer_is_refused(client, request, target, name,
-                                                                          attacker_kind):
+def test_other_owners_record_planted_in_a_form_on_own_customer_is_refused(client, request, target, name, attacker_kind):
     # given: a user with a customer of their own, whose forms choose customers and owners
     attacker = request.getfixturevalue(attacker_kind)
     own = records_of(attacker, "Attacker's own customer")
@@ -132,11 +148,15 @@ def test_other_owners_record_planted_in_a_form_on_own_customer_is_refused(client
 
 def test_foreign_key_sweep_covers_the_owner_and_related_customer_fields(client, outsider, target):
     own = records_of(outsider, "Otto's customer")
-    checked = {name: SWEEP.assert_foreign_keys_refused(client, user=outsider, name=name, target=target, own=own)
-               for name in SWEEP.form_url_names}
+    checked = {
+        name: SWEEP.assert_foreign_keys_refused(client, user=outsider, name=name, target=target, own=own)
+        for name in SWEEP.form_url_names
+    }
 
     assert {name: fields for name, fields in checked.items() if fields} == {
-        "customer-create": ["owner"], "customer-update": ["owner"], "relationship-create": ["to_customer"],
+        "customer-create": ["owner"],
+        "customer-update": ["owner"],
+        "relationship-create": ["to_customer"],
     }
 
 
@@ -175,8 +195,10 @@ def test_owner_their_manager_and_administrator_get_200(client, request, target, 
 @pytest.mark.parametrize("name", [n for n in CUSTOMER_URL_NAMES if SWEEP.accepts(n, "post") and n not in ERASE_PAGES])
 def test_manager_of_owners_team_can_submit(client, target, manager, name):
     # given
-    own = {"customer": CustomerFactory(owner=manager, name="Manager's customer"),
-           "other": CustomerFactory(owner=manager, name="Manager's other customer")}
+    own = {
+        "customer": CustomerFactory(owner=manager, name="Manager's customer"),
+        "other": CustomerFactory(owner=manager, name="Manager's other customer"),
+    }
     client.force_login(manager)
 
     # when

@@ -1,4 +1,5 @@
 """Editing a customer: saved changes, reassignment within the team, refused input, and the change history."""
+
 import pytest
 from django.urls import reverse
 
@@ -15,11 +16,21 @@ def _url(customer) -> str:
 
 def _form(customer, **overrides) -> dict:
     data = {
-        "kind": customer.kind, "name": customer.name, "email": customer.email, "phone": customer.phone,
-        "address": customer.address, "city": customer.city, "country": str(customer.country.code or ""),
-        "industry": customer.industry, "source": customer.source, "tier": customer.tier,
-        "lifecycle_stage": customer.lifecycle_stage, "owner": customer.owner_id, "notes": customer.notes,
-        "tags": [t.pk for t in customer.tags.all()], "version": customer.version,
+        "kind": customer.kind,
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "address": customer.address,
+        "city": customer.city,
+        "country": str(customer.country.code or ""),
+        "industry": customer.industry,
+        "source": customer.source,
+        "tier": customer.tier,
+        "lifecycle_stage": customer.lifecycle_stage,
+        "owner": customer.owner_id,
+        "notes": customer.notes,
+        "tags": [t.pk for t in customer.tags.all()],
+        "version": customer.version,
     }
     data.update(overrides)
     return data
@@ -112,8 +123,11 @@ def test_manager_cannot_hand_customer_to_another_team(client, manager, outsider,
     ("field", "value", "message"),
     [
         ("email", "buyer@", "Enter a valid email address."),
-        ("phone", "ask reception", "Enter a phone number using digits, spaces, dashes, brackets and an optional "
-                                   "leading +."),
+        (
+            "phone",
+            "ask reception",
+            "Enter a phone number using digits, spaces, dashes, brackets and an optional leading +.",
+        ),
         ("phone", "123", "A phone number has between 6 and 15 digits."),
         ("name", "", "This field is required."),
         ("tags", "424242", "Select a valid choice. 424242 is not one of the available choices."),

@@ -1,4 +1,5 @@
 """Logging an interaction from the customer page: who logged it, refused input, deleting it again."""
+
 from datetime import timedelta
 
 import pytest
@@ -18,9 +19,15 @@ def _url(customer) -> str:
 
 def _form(**overrides) -> dict:
     when = timezone.localtime() - timedelta(hours=2)
-    data = {"channel": "call", "direction": "outbound", "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
-            "subject": "Discussed the renewal", "summary": "They want a two-year term.", "outcome": "positive",
-            "next_step": "Send revised quote"}
+    data = {
+        "channel": "call",
+        "direction": "outbound",
+        "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "subject": "Discussed the renewal",
+        "summary": "They want a two-year term.",
+        "outcome": "positive",
+        "next_step": "Send revised quote",
+    }
     data.update(overrides)
     return data
 

@@ -1,4 +1,5 @@
 """Switching the interface to Simplified Chinese and back."""
+
 import re
 from pathlib import Path
 

@@ -1,5 +1,6 @@
 """Input nobody types on purpose: numbers in odd scripts, searches of a thousand words, dates at the edge of the
 calendar. Each answers with a page or a plain message, never a server error."""
+
 from datetime import UTC, datetime
 
 import pytest
@@ -20,6 +21,7 @@ YEAR_ONE = datetime(1, 1, 1, tzinfo=UTC)
 
 
 # Numbers in the query string ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("page", ["²", "¹²", "٣x", "1e3", "-1", "99999999999999999999", "9" * 5000])
 def test_timeline_page_that_is_not_a_plain_number_shows_the_first_page(client, rep, customer, page):
@@ -117,6 +119,7 @@ def test_list_search_of_exactly_200_characters_is_searched(client, rep):
 
 # Dates at the edge of the calendar ------------------------------------------------------------------------------
 
+
 def test_customer_page_shows_an_interaction_dated_year_one_west_of_utc(client, rep, customer):
     # given: a row stored before dates were checked; in Los Angeles, 0001-01-01 00:00 UTC is in year 0
     InteractionFactory(customer=customer, subject="Imported long ago", occurred_at=YEAR_ONE)
@@ -134,8 +137,9 @@ def test_customer_page_shows_an_interaction_dated_year_one_west_of_utc(client, r
 
 
 def test_customer_page_shows_an_interaction_dated_year_9999_east_of_utc(client, rep, customer):
-    InteractionFactory(customer=customer, subject="Far future import",
-                       occurred_at=datetime(9999, 12, 31, 23, 0, tzinfo=UTC))
+    InteractionFactory(
+        customer=customer, subject="Far future import", occurred_at=datetime(9999, 12, 31, 23, 0, tzinfo=UTC)
+    )
     client.force_login(rep)
 
     with timezone.override("Asia/Shanghai"):
@@ -161,16 +165,23 @@ def test_logging_an_interaction_before_1900_is_refused_with_a_message(client, re
 
 def test_interaction_service_refuses_dates_outside_1900_to_2100(rep, customer):
     with pytest.raises(ValidationError) as refused:
-        interaction_log(customer=customer, by=rep, channel="call", direction="outbound", subject="Old call",
-                        occurred_at=YEAR_ONE)
+        interaction_log(
+            customer=customer, by=rep, channel="call", direction="outbound", subject="Old call", occurred_at=YEAR_ONE
+        )
 
     assert refused.value.message_dict == {"occurred_at": ["Enter a date between 1900 and 2100."]}
     assert not Interaction.objects.exists()
 
 
 def test_interaction_on_the_first_day_of_1900_is_accepted(rep, customer):
-    interaction = interaction_log(customer=customer, by=rep, channel="call", direction="outbound",
-                                  subject="Founding call", occurred_at=datetime(1900, 1, 1, tzinfo=UTC))
+    interaction = interaction_log(
+        customer=customer,
+        by=rep,
+        channel="call",
+        direction="outbound",
+        subject="Founding call",
+        occurred_at=datetime(1900, 1, 1, tzinfo=UTC),
+    )
 
     assert interaction.pk is not None
 
@@ -196,8 +207,7 @@ def test_admin_lists_an_interaction_dated_year_one_west_of_utc(client, administr
     assert "Imported long ago" in page_text(response)
 
 
-def test_admin_opens_an_interaction_dated_year_one_west_of_utc_so_it_can_be_corrected(client, administrator,
-                                                                                         customer):
+def test_admin_opens_an_interaction_dated_year_one_west_of_utc_so_it_can_be_corrected(client, administrator, customer):
     # given: the bad row, opened by an administrator in Los Angeles
     interaction = InteractionFactory(customer=customer, subject="Imported long ago", occurred_at=YEAR_ONE)
     url = reverse("admin:customers_interaction_change", args=[interaction.pk])
@@ -205,10 +215,19 @@ def test_admin_opens_an_interaction_dated_year_one_west_of_utc_so_it_can_be_corr
     with timezone.override("America/Los_Angeles"):
         page = client.get(url)
         # when: the date is corrected
-        response = client.post(url, {
-            "customer": customer.pk, "channel": "call", "direction": "outbound", "subject": "Imported long ago",
-            "occurred_at_0": "2020-01-01", "occurred_at_1": "09:00:00", "user": customer.owner_id, "_save": "Save",
-        })
+        response = client.post(
+            url,
+            {
+                "customer": customer.pk,
+                "channel": "call",
+                "direction": "outbound",
+                "subject": "Imported long ago",
+                "occurred_at_0": "2020-01-01",
+                "occurred_at_1": "09:00:00",
+                "user": customer.owner_id,
+                "_save": "Save",
+            },
+        )
 
     # then: the form showed the stored date, and the corrected one was saved
     assert page.status_code == 200
@@ -222,8 +241,8 @@ def test_admin_opens_an_interaction_dated_year_one_west_of_utc_so_it_can_be_corr
 def test_admin_search_of_3000_words_answers(client, administrator, customer, model):
     client.force_login(administrator)
 
-    response = client.get(reverse(f"admin:customers_{model}_changelist"),
-                          {"q": " ".join(f"word{n}" for n in range(3000))})
+    response = client.get(
+        reverse(f"admin:customers_{model}_changelist"), {"q": " ".join(f"word{n}" for n in range(3000))}
+    )
 
     assert response.status_code == 200
-

@@ -1,4 +1,5 @@
 """Relating customers: picking the other side from the user's scope, refusals, editing, and the autocomplete."""
+
 import pytest
 from django.urls import reverse
 
@@ -32,8 +33,9 @@ def test_form_offers_search_limited_to_other_customers(client, rep, customer):
 def test_relationship_to_customer_in_scope_is_saved(client, rep, customer, birch):
     client.force_login(rep)
 
-    response = client.post(_create_url(customer), {"to_customer": birch.pk, "kind": "partner", "status": "good",
-                                                    "notes": "Joint tender"})
+    response = client.post(
+        _create_url(customer), {"to_customer": birch.pk, "kind": "partner", "status": "good", "notes": "Joint tender"}
+    )
 
     assert response.status_code == 302 and response.url == customer.get_absolute_url()
     relationship = Relationship.objects.get()
@@ -52,8 +54,9 @@ def test_manager_relates_customers_of_two_team_members(client, manager, teammate
 
 
 @pytest.mark.parametrize("other_kind", ["outsider", "teammate"])
-def test_tampered_id_of_customer_outside_scope_is_refused(client, rep, teammate, customer, foreign_customer,
-                                                           other_kind):
+def test_tampered_id_of_customer_outside_scope_is_refused(
+    client, rep, teammate, customer, foreign_customer, other_kind
+):
     # given: the hidden field is set by hand to a customer the rep cannot see
     other = foreign_customer if other_kind == "outsider" else CustomerFactory(owner=teammate, name="Cobalt Mining")
     client.force_login(rep)
@@ -120,8 +123,9 @@ def test_edit_changes_kind_and_status_but_not_the_customers(client, rep, custome
 
     # when
     form = page_text(client.get(url))
-    response = client.post(url, {"to_customer": other.pk, "kind": "client", "status": "deteriorating",
-                                 "version": relationship.version})
+    response = client.post(
+        url, {"to_customer": other.pk, "kind": "client", "status": "deteriorating", "version": relationship.version}
+    )
 
     # then
     assert "Acme Logistics Ltd → Birch Bakery" in form
@@ -135,8 +139,10 @@ def test_edit_into_an_existing_relationship_is_refused(client, rep, customer, bi
     relationship = RelationshipFactory(from_customer=customer, to_customer=birch, kind="partner")
     client.force_login(rep)
 
-    response = client.post(reverse("customers:relationship-update", args=[customer.pk, relationship.pk]),
-                           {"kind": "client", "status": "good", "version": relationship.version})
+    response = client.post(
+        reverse("customers:relationship-update", args=[customer.pk, relationship.pk]),
+        {"kind": "client", "status": "good", "version": relationship.version},
+    )
 
     assert "already exists" in page_text(response)
     relationship.refresh_from_db()
@@ -147,8 +153,10 @@ def test_relationship_can_be_edited_and_deleted_from_the_other_customer(client, 
     relationship = RelationshipFactory(from_customer=customer, to_customer=birch, kind="partner")
     client.force_login(rep)
 
-    edit = client.post(reverse("customers:relationship-update", args=[birch.pk, relationship.pk]),
-                       {"kind": "partner", "status": "average", "version": relationship.version})
+    edit = client.post(
+        reverse("customers:relationship-update", args=[birch.pk, relationship.pk]),
+        {"kind": "partner", "status": "average", "version": relationship.version},
+    )
     delete = client.post(reverse("customers:relationship-delete", args=[birch.pk, relationship.pk]))
 
     assert edit.status_code == delete.status_code == 302
@@ -159,8 +167,10 @@ def test_relationship_with_customer_outside_scope_cannot_be_changed(client, rep,
     relationship = RelationshipFactory(from_customer=foreign_customer, to_customer=customer, kind="partner")
     client.force_login(rep)
 
-    edit = client.post(reverse("customers:relationship-update", args=[customer.pk, relationship.pk]),
-                       {"kind": "friend", "status": "good"})
+    edit = client.post(
+        reverse("customers:relationship-update", args=[customer.pk, relationship.pk]),
+        {"kind": "friend", "status": "good"},
+    )
     delete = client.post(reverse("customers:relationship-delete", args=[customer.pk, relationship.pk]))
 
     assert edit.status_code == delete.status_code == 404

@@ -1,4 +1,5 @@
 """The demo data command: users in their roles, customers with contacts and interactions, safe to rerun."""
+
 import re
 from io import StringIO
 
@@ -28,8 +29,9 @@ def test_seed_creates_customers_owned_by_demo_reps_and_managers():
 
     # then
     assert Customer.objects.count() == 50
-    sellers = set(get_user_model().objects.filter(groups__name__in=[SALES_REP, SALES_MANAGER])
-                  .values_list("username", flat=True))
+    sellers = set(
+        get_user_model().objects.filter(groups__name__in=[SALES_REP, SALES_MANAGER]).values_list("username", flat=True)
+    )
     owners = set(Customer.objects.values_list("owner__username", flat=True))
     assert owners <= sellers and len(owners) > 3
     assert "admin" not in owners
@@ -48,8 +50,9 @@ def test_seeded_customers_are_valid_and_phone_digits_match():
 def test_seed_creates_two_teams_with_their_reps():
     _seed(customers=5)
 
-    teams = {t.name: (t.manager.username, sorted(t.members.values_list("username", flat=True)))
-             for t in Team.objects.all()}
+    teams = {
+        t.name: (t.manager.username, sorted(t.members.values_list("username", flat=True))) for t in Team.objects.all()
+    }
     assert teams == {
         "North team": ("manager.north", ["rep.chen", "rep.oliver", "rep.wang"]),
         "South team": ("manager.south", ["rep.emma", "rep.lucas", "rep.zhao"]),
@@ -98,13 +101,17 @@ def test_negative_count_is_refused():
 
 # Safety -----------------------------------------------------------------------------------------------------------
 
+
 def test_a_database_with_users_the_demo_did_not_create_is_refused():
     # given: a real user and their customer
     CustomerFactory(owner=RepFactory(username="real.rep"))
 
     # when / then
-    with pytest.raises(CommandError, match=r"holds data the demo did not create \(1 user not in the demo, "
-                                           r"1 customer owned by them\).*--force"):
+    with pytest.raises(
+        CommandError,
+        match=r"holds data the demo did not create \(1 user not in the demo, "
+        r"1 customer owned by them\).*--force",
+    ):
         _seed(customers=5)
     assert not get_user_model().objects.filter(username="admin").exists()
     assert Customer.objects.count() == 1

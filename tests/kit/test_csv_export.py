@@ -1,4 +1,5 @@
 """The kit's CSV pieces: one column declaration, cells a spreadsheet cannot run, a BOM for UTF-8."""
+
 import csv
 import io
 from datetime import UTC, date, datetime
@@ -10,8 +11,9 @@ import pytest
 from crm.kit.export import ExportColumn, csv_lines, csv_safe, export_columns
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx",
-                                   '=HYPERLINK("http://attacker.test","x")'])
+@pytest.mark.parametrize(
+    "value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", '=HYPERLINK("http://attacker.test","x")']
+)
 def test_formula_looking_text_gets_a_leading_apostrophe(value):
     assert csv_safe(value) == "'" + value
 

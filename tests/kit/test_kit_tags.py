@@ -1,4 +1,5 @@
 """The kit's template tags: sort links that keep the filters, filter fields written with Bootstrap's classes."""
+
 import pytest
 from django import forms
 

@@ -1,5 +1,6 @@
 """What the kit puts around every page, seen on the customer pages: the app's sub-navigation, breadcrumbs from the
 app's first page to this one, and a list whose table can be fetched alone."""
+
 import re
 
 import pytest
@@ -18,16 +19,21 @@ def _breadcrumbs(response) -> list[str]:
     match = re.search(r'<ol class="breadcrumb small">(.*?)</ol>', page_text(response), re.S)
     if not match:
         return []
-    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li[^>]*>(.*?)</li>",
-                                                                                    match.group(1), re.S)]
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", item).split())
+        for item in re.findall(r"<li[^>]*>(.*?)</li>", match.group(1), re.S)
+    ]
 
 
 def _subnav(response) -> list[str]:
-    match = re.search(r'<nav class="nav nav-underline[^"]*" aria-label="Customer pages">(.*?)</nav>',
-                      page_text(response), re.S)
+    match = re.search(
+        r'<nav class="nav nav-underline[^"]*" aria-label="Customer pages">(.*?)</nav>', page_text(response), re.S
+    )
     assert match, "no sub-navigation on the page"
-    return [("*" if "aria-current" in attrs else "") + label
-            for attrs, label in re.findall(r"<a ([^>]*)>([^<]*)</a>", match.group(1))]
+    return [
+        ("*" if "aria-current" in attrs else "") + label
+        for attrs, label in re.findall(r"<a ([^>]*)>([^<]*)</a>", match.group(1))
+    ]
 
 
 def test_pages_under_a_customer_lead_back_through_the_customer(client, rep, customer):
@@ -89,6 +95,15 @@ def test_header_cells_come_from_the_declared_columns(client, rep):
 
     headers = re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", html, re.S)
     assert [" ".join(re.sub(r"<[^>]+>", " ", h).split()) for h in headers] == [
-        "Name ▲", "Email", "Phone", "Location", "Tier", "Stage", "Owner", "Tags", "Updated"]
+        "Name ▲",
+        "Email",
+        "Phone",
+        "Location",
+        "Tier",
+        "Stage",
+        "Owner",
+        "Tags",
+        "Updated",
+    ]
     assert '<a href="?tier=A&sort=country">' in html
     assert '<th scope="col" class="d-none d-xxl-table-cell">Tags</th>' in html

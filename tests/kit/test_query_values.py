@@ -1,4 +1,5 @@
 """Numbers read from the query string are parsed by a form field: anything else is the default, never a 500."""
+
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
@@ -8,8 +9,10 @@ from tests.customers._support import section_text
 from tests.factories.customers import CustomerFactory, InteractionFactory
 
 
-@pytest.mark.parametrize(("given", "expected"), [("3", 3), ("", 1), ("²", 1), ("abc", 1), ("0", 1), ("-2", 1),
-                                                 ("1000000", 1), ("999999", 999_999)])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("3", 3), ("", 1), ("²", 1), ("abc", 1), ("0", 1), ("-2", 1), ("1000000", 1), ("999999", 999_999)],
+)
 def test_page_number_is_a_whole_number_in_range_or_the_default(given, expected):
     request = RequestFactory().get("/", {"page": given})
 

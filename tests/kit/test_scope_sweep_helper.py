@@ -1,5 +1,6 @@
 """The shared scope sweep (tests/sweep.py) refuses to pass while an app has a URL it does not know, and its
 snapshot sees every kind of change a page could make."""
+
 import pytest
 from django.urls import path
 from django.views.generic import FormView, TemplateView, View
@@ -17,15 +18,40 @@ def _sweep(**changes) -> ScopeSweep:
     declared = {
         "namespace": "customers",
         "urlpatterns": urlpatterns,
-        "kwargs": {name: (lambda t: {"pk": t["customer"].pk}) for name in (
-            "customer-detail", "customer-update", "customer-delete", "customer-history", "contact-create",
-            "contact-update", "contact-delete", "interaction-create", "interaction-delete", "relationship-create",
-            "relationship-update", "relationship-delete", "customer-personal-data", "customer-erase",
-            "contact-personal-data", "contact-erase")},
+        "kwargs": {
+            name: (lambda t: {"pk": t["customer"].pk})
+            for name in (
+                "customer-detail",
+                "customer-update",
+                "customer-delete",
+                "customer-history",
+                "contact-create",
+                "contact-update",
+                "contact-delete",
+                "interaction-create",
+                "interaction-delete",
+                "relationship-create",
+                "relationship-update",
+                "relationship-delete",
+                "customer-personal-data",
+                "customer-erase",
+                "contact-personal-data",
+                "contact-erase",
+            )
+        },
         "without_record": {"customer-list", "customer-export", "customer-create", "customer-autocomplete"},
-        "post_data": {name: (lambda user, own: {}) for name in (
-            "customer-create", "customer-update", "contact-create", "contact-update", "interaction-create",
-            "relationship-create", "relationship-update")},
+        "post_data": {
+            name: (lambda user, own: {})
+            for name in (
+                "customer-create",
+                "customer-update",
+                "contact-create",
+                "contact-update",
+                "interaction-create",
+                "relationship-create",
+                "relationship-update",
+            )
+        },
         "models": [Customer],
     }
     return ScopeSweep(**{**declared, **changes})
@@ -58,33 +84,51 @@ def test_a_new_url_the_sweep_does_not_know_fails_it():
 
 
 def test_a_url_the_app_no_longer_has_fails_it():
-    sweep = _sweep(without_record={"customer-list", "customer-export", "customer-create", "customer-autocomplete",
-                                   "customer-import"})
+    sweep = _sweep(
+        without_record={
+            "customer-list",
+            "customer-export",
+            "customer-create",
+            "customer-autocomplete",
+            "customer-import",
+        }
+    )
 
     with pytest.raises(AssertionError, match="no longer has: \\['customer-import'\\]"):
         sweep.assert_knows_every_url()
 
 
 def test_a_url_with_arguments_cannot_be_declared_as_naming_no_record():
-    sweep = _sweep(urlpatterns=[*urlpatterns, path("<int:pk>/card/", _Read.as_view(), name="customer-card")],
-                   without_record={"customer-list", "customer-export", "customer-create", "customer-autocomplete",
-                                   "customer-card"})
+    sweep = _sweep(
+        urlpatterns=[*urlpatterns, path("<int:pk>/card/", _Read.as_view(), name="customer-card")],
+        without_record={
+            "customer-list",
+            "customer-export",
+            "customer-create",
+            "customer-autocomplete",
+            "customer-card",
+        },
+    )
 
     with pytest.raises(AssertionError, match="take arguments"):
         sweep.assert_knows_every_url()
 
 
 def test_a_form_page_without_a_submission_fails_it():
-    sweep = _sweep(urlpatterns=[*urlpatterns, path("<int:pk>/notes/", _Form.as_view(), name="note-create")],
-                   kwargs={**_sweep().kwargs, "note-create": lambda t: {"pk": t["customer"].pk}})
+    sweep = _sweep(
+        urlpatterns=[*urlpatterns, path("<int:pk>/notes/", _Form.as_view(), name="note-create")],
+        kwargs={**_sweep().kwargs, "note-create": lambda t: {"pk": t["customer"].pk}},
+    )
 
     with pytest.raises(AssertionError, match="no submission for the form pages \\['note-create'\\]"):
         sweep.assert_knows_every_url()
 
 
 def test_refusal_is_404_or_405_for_a_method_the_page_does_not_take():
-    sweep = _sweep(urlpatterns=[*urlpatterns, path("<int:pk>/restore/", _PostOnly.as_view(), name="restore")],
-                   refusal_status={"customer-update": 403})
+    sweep = _sweep(
+        urlpatterns=[*urlpatterns, path("<int:pk>/restore/", _PostOnly.as_view(), name="restore")],
+        refusal_status={"customer-update": 403},
+    )
 
     assert (sweep.refusal("customer-detail", "get"), sweep.refusal("customer-detail", "post")) == (404, 405)
     assert (sweep.refusal("restore", "get"), sweep.refusal("restore", "post")) == (405, 404)
@@ -116,8 +160,14 @@ def test_snapshot_sees_rows_versions_tags_history_and_the_recycle_bin(rep):
     states.append(sweep.snapshot())
 
     # then: each step changed what the snapshot holds
-    changed = [sorted(k for k in before if before[k] != after[k]) for before, after in zip(states, states[1:], strict=False)]
+    changed = [
+        sorted(k for k in before if before[k] != after[k]) for before, after in zip(states, states[1:], strict=False)
+    ]
     assert changed[0] == ["customers.Customer", "customers.HistoricalCustomer rows"]
-    assert changed[1] == ["customers.Customer_tags", "customers.HistoricalCustomer rows",
-                          "customers.HistoricalCustomer_tags rows", "customers.Tag"]
+    assert changed[1] == [
+        "customers.Customer_tags",
+        "customers.HistoricalCustomer rows",
+        "customers.HistoricalCustomer_tags rows",
+        "customers.Tag",
+    ]
     assert {"customers.Customer", "records.AuditEntry", "records.Deletion"} <= set(changed[2])

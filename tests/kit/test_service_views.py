@@ -1,5 +1,6 @@
 """The kit's form and delete views: one service call, a stale version shown as a conflict, a refusal shown on the
 page, and nothing written when the service refuses."""
+
 from unittest.mock import Mock
 
 import pytest

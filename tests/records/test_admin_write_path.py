@@ -1,5 +1,6 @@
 """The admin saves and deletes through the same services as the pages: deletes go to the recycle bin, inline
 contacts too, bulk deletes too, and a relationship needs both customers in reach."""
+
 import pytest
 from django.urls import reverse
 
@@ -33,8 +34,10 @@ def test_admin_bulk_delete_goes_through_the_service_row_by_row(client, rep):
     first, second = CustomerFactory(owner=rep), CustomerFactory(owner=rep)
     client.force_login(AdministratorFactory())
 
-    client.post(reverse("admin:customers_customer_changelist"),
-                {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"})
+    client.post(
+        reverse("admin:customers_customer_changelist"),
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
 
     assert not Customer.objects.exists() and Deletion.objects.count() == 2
 
@@ -44,34 +47,53 @@ def test_inline_contact_delete_and_add_go_through_the_services(client, rep, cust
     client.force_login(AdministratorFactory())
     url = reverse("admin:customers_customer_change", args=[customer.pk])
 
-    response = client.post(url, {
-        "kind": "company", "name": customer.name, "email": customer.email, "phone": customer.phone,
-        "tier": customer.tier, "lifecycle_stage": customer.lifecycle_stage, "owner": rep.pk, "seen_version": 1,
-        "contacts-TOTAL_FORMS": 2, "contacts-INITIAL_FORMS": 1, "contacts-MIN_NUM_FORMS": 0,
-        "contacts-MAX_NUM_FORMS": 1000,
-        "contacts-0-id": old.pk, "contacts-0-customer": customer.pk, "contacts-0-name": "Old Contact",
-        "contacts-0-DELETE": "on",
-        "contacts-1-customer": customer.pk, "contacts-1-name": "New Contact", "contacts-1-email": "NEW@ACME.TEST",
-    })
+    response = client.post(
+        url,
+        {
+            "kind": "company",
+            "name": customer.name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "tier": customer.tier,
+            "lifecycle_stage": customer.lifecycle_stage,
+            "owner": rep.pk,
+            "seen_version": 1,
+            "contacts-TOTAL_FORMS": 2,
+            "contacts-INITIAL_FORMS": 1,
+            "contacts-MIN_NUM_FORMS": 0,
+            "contacts-MAX_NUM_FORMS": 1000,
+            "contacts-0-id": old.pk,
+            "contacts-0-customer": customer.pk,
+            "contacts-0-name": "Old Contact",
+            "contacts-0-DELETE": "on",
+            "contacts-1-customer": customer.pk,
+            "contacts-1-name": "New Contact",
+            "contacts-1-email": "NEW@ACME.TEST",
+        },
+    )
 
     assert response.status_code == 302, response.content.decode()[:3000]
     assert list(Contact.objects.values_list("name", "email")) == [("New Contact", "new@acme.test")]
     assert Contact.all_objects.get(pk=old.pk).deletion is not None
 
 
-def test_staff_rep_cannot_relate_their_customer_to_another_owners_in_the_admin(client, staff_rep, customer,
-                                                                               foreign_customer):
+def test_staff_rep_cannot_relate_their_customer_to_another_owners_in_the_admin(
+    client, staff_rep, customer, foreign_customer
+):
     client.force_login(staff_rep)
 
-    response = client.post(reverse("admin:customers_relationship_add"), {
-        "from_customer": customer.pk, "to_customer": foreign_customer.pk, "kind": "partner", "status": "good"})
+    response = client.post(
+        reverse("admin:customers_relationship_add"),
+        {"from_customer": customer.pk, "to_customer": foreign_customer.pk, "kind": "partner", "status": "good"},
+    )
 
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     assert not Relationship.objects.exists()
 
 
-def test_staff_rep_does_not_see_a_relationship_with_one_side_outside_reach(client, staff_rep, customer,
-                                                                           foreign_customer):
+def test_staff_rep_does_not_see_a_relationship_with_one_side_outside_reach(
+    client, staff_rep, customer, foreign_customer
+):
     relationship = RelationshipFactory(from_customer=customer, to_customer=foreign_customer)
     client.force_login(staff_rep)
 

@@ -1,5 +1,6 @@
 """The audit log: who moved or removed data, signed in or failed, changed roles or teams; administrators read
 and filter it in the app, nobody edits it."""
+
 from datetime import timedelta
 
 import pytest
@@ -107,9 +108,17 @@ def test_nobody_edits_an_entry_not_even_in_the_admin(client, rep, customer):
 def test_duplicate_outside_reach_is_recorded_without_telling_the_rep_whose_it_is(client, rep, foreign_customer):
     client.force_login(rep)
 
-    response = client.post(reverse("customers:customer-create"), {
-        "kind": "company", "name": "Zenith Again", "email": "INFO@zenith.test", "tier": "B",
-        "lifecycle_stage": "lead", "owner": rep.pk})
+    response = client.post(
+        reverse("customers:customer-create"),
+        {
+            "kind": "company",
+            "name": "Zenith Again",
+            "email": "INFO@zenith.test",
+            "tier": "B",
+            "lifecycle_stage": "lead",
+            "owner": rep.pk,
+        },
+    )
 
     assert "Zenith Foods GmbH" not in page_text(response)
     entry = AuditEntry.objects.get(action=AuditEntry.Action.DUPLICATE_HINT)

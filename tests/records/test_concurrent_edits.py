@@ -1,5 +1,6 @@
 """Edits that never overwrite each other: a form, admin page or service holding an old version is refused with
 what changed, keeps the user's values, and saves only when the user saves again."""
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -15,9 +16,15 @@ pytestmark = pytest.mark.django_db
 
 def _form(customer, **overrides) -> dict:
     data = {
-        "kind": customer.kind, "name": customer.name, "email": customer.email, "phone": customer.phone,
-        "country": str(customer.country.code or ""), "tier": customer.tier,
-        "lifecycle_stage": customer.lifecycle_stage, "owner": customer.owner_id, "version": customer.version,
+        "kind": customer.kind,
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "country": str(customer.country.code or ""),
+        "tier": customer.tier,
+        "lifecycle_stage": customer.lifecycle_stage,
+        "owner": customer.owner_id,
+        "version": customer.version,
     }
     return {**data, **overrides}
 
@@ -65,8 +72,9 @@ def test_stale_contact_form_is_refused(client, rep, customer):
     services.contact_update(contact=contact, by=rep, role="Head of purchasing")
     client.force_login(rep)
 
-    response = client.post(reverse("customers:contact-update", args=[customer.pk, contact.pk]),
-                           {"name": "Pat B.", "version": 1})
+    response = client.post(
+        reverse("customers:contact-update", args=[customer.pk, contact.pk]), {"name": "Pat B.", "version": 1}
+    )
 
     assert "Someone else changed this record" in page_text(response)
     contact.refresh_from_db()
@@ -77,8 +85,7 @@ def test_service_called_by_a_task_with_an_old_version_raises(rep, customer):
     services.customer_update(customer=Customer.objects.get(pk=customer.pk), by=rep, tier="A")
 
     with pytest.raises(StaleVersionError) as caught:
-        services.customer_update(customer=Customer.objects.get(pk=customer.pk), by=rep, expected_version=1,
-                                 tier="C")
+        services.customer_update(customer=Customer.objects.get(pk=customer.pk), by=rep, expected_version=1, tier="C")
 
     assert [c.field for c in caught.value.changes] == ["tier"]
     assert Customer.objects.get(pk=customer.pk).tier == "A"
@@ -99,11 +106,21 @@ def test_admin_change_form_opened_before_another_change_is_refused(client, rep, 
     assert 'name="seen_version" value="1"' in page
     services.customer_update(customer=Customer.objects.get(pk=customer.pk), by=rep, phone="+44 20 7946 0999")
 
-    response = client.post(url, {
-        "kind": "company", "name": "Acme Logistics Ltd", "email": "buyer@acme.test", "phone": "+44 20 7946 0001",
-        "tier": "A", "lifecycle_stage": "prospect", "owner": rep.pk, "seen_version": 1,
-        "contacts-TOTAL_FORMS": 0, "contacts-INITIAL_FORMS": 0,
-    })
+    response = client.post(
+        url,
+        {
+            "kind": "company",
+            "name": "Acme Logistics Ltd",
+            "email": "buyer@acme.test",
+            "phone": "+44 20 7946 0001",
+            "tier": "A",
+            "lifecycle_stage": "prospect",
+            "owner": rep.pk,
+            "seen_version": 1,
+            "contacts-TOTAL_FORMS": 0,
+            "contacts-INITIAL_FORMS": 0,
+        },
+    )
 
     assert response.status_code == 200
     assert "Someone else changed this record after you opened it" in page_text(response)

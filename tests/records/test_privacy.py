@@ -1,5 +1,6 @@
 """Erasing a person removes their data from the record, its history, the recycle bin and earlier audit labels,
 and leaves one audit entry without the data; exporting everything about them gives one JSON file."""
+
 import json
 
 import pytest
@@ -16,8 +17,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person(rep):
-    person = CustomerFactory(owner=rep, kind="person", name="Lena Fischer", email="lena@fischer.test",
-                             phone="+49 30 1111 2222", notes="Prefers calls after 5 pm")
+    person = CustomerFactory(
+        owner=rep,
+        kind="person",
+        name="Lena Fischer",
+        email="lena@fischer.test",
+        phone="+49 30 1111 2222",
+        notes="Prefers calls after 5 pm",
+    )
     services.customer_update(customer=person, by=rep, city="Berlin")  # a history entry with her data
     InteractionFactory(customer=person, subject="Call with Lena", summary="Talked about her move")
     ContactFactory(customer=person, name="Max Fischer", email="max@fischer.test")
@@ -59,8 +66,16 @@ def test_erase_removes_the_persons_data_everywhere_and_audits_without_it(client,
     # then
     assert "The person's personal data was erased." in page_text(response)
     held = _everything_about_lena()
-    for data in ("Lena", "lena@fischer.test", "1111 2222", "after 5 pm", "Max Fischer", "max@fischer.test",
-                 "her move", "Berlin"):
+    for data in (
+        "Lena",
+        "lena@fischer.test",
+        "1111 2222",
+        "after 5 pm",
+        "Max Fischer",
+        "max@fischer.test",
+        "her move",
+        "Berlin",
+    ):
         assert data not in held, [part for part in held.split("} {") if data in part]
     erased = AuditEntry.objects.get(action=AuditEntry.Action.ERASE)
     assert erased.actor_label == "dpo" and erased.object_id == str(person.pk)
@@ -69,8 +84,7 @@ def test_erase_removes_the_persons_data_everywhere_and_audits_without_it(client,
 
 
 def test_contact_erase_keeps_the_company_and_the_other_contacts(client, customer):
-    _keep, erase = ContactFactory(customer=customer, name="Keep Me"), ContactFactory(customer=customer,
-                                                                                   name="Erase Me")
+    _keep, erase = ContactFactory(customer=customer, name="Keep Me"), ContactFactory(customer=customer, name="Erase Me")
     client.force_login(AdministratorFactory())
 
     client.post(reverse("customers:contact-erase", args=[customer.pk, erase.pk]))

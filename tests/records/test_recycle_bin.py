@@ -1,5 +1,6 @@
 """Deleting moves a record and what hangs on it to the recycle bin: hidden everywhere, restored whole by its
 owner or an administrator, purged by an administrator or after 30 days; nothing another owner sees goes."""
+
 from datetime import timedelta
 
 import pytest
@@ -116,8 +117,9 @@ def test_only_an_administrator_purges_and_then_it_is_gone_for_good(client, rep, 
 
     assert not Customer.all_objects.filter(pk=acme.pk).exists()
     assert not Contact.all_objects.exists() and not Deletion.objects.exists()
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.PURGE, actor=administrator,
-                                     object_label="Acme Logistics Ltd").exists()
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.PURGE, actor=administrator, object_label="Acme Logistics Ltd"
+    ).exists()
 
 
 def test_relationship_to_another_owners_customer_stays_visible_to_that_owner(client, rep, outsider, acme):

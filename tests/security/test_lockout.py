@@ -1,5 +1,6 @@
 """Sign-in lockout behind the TLS proxy: each client keyed by its own address, forged headers ignored, and an
 address guessing at many users locked as a whole."""
+
 import pytest
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -31,6 +32,7 @@ def _address(remote, forwarded=None):
 
 # The address ------------------------------------------------------------------------------------------------------
 
+
 @override_settings(AXES_IPWARE_PROXY_COUNT=0)
 def test_without_proxies_the_forwarded_header_is_ignored():
     assert _address("198.51.100.7", "203.0.113.1") == "198.51.100.7"
@@ -54,6 +56,7 @@ def test_behind_a_proxy_a_request_without_the_header_is_keyed_on_its_own_address
 
 
 # Lockout behind a proxy ----------------------------------------------------------------------------------------------
+
 
 @override_settings(AXES_IPWARE_PROXY_COUNT=1)
 def test_two_clients_behind_the_proxy_are_locked_out_separately(client, rep):
@@ -92,6 +95,7 @@ def test_without_proxies_a_forged_header_neither_escapes_nor_moves_the_lockout(c
 
 
 # Spraying across users ---------------------------------------------------------------------------------------------
+
 
 def _users(count):
     return [RepFactory(username=f"sprayed.{number}") for number in range(count)]

@@ -1,4 +1,5 @@
 """Password rules that work offline: common passwords dressed up, trivial patterns, the user's own names."""
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -19,14 +20,36 @@ def _refusal(password, user=None) -> str:
     return " ".join(error.value.messages)
 
 
-@pytest.mark.parametrize("password", ["Password123!", "P@ssw0rd2026", "!!dragon!!2026", "monkeymonkey",
-                                      "iloveyou1234", "Qwerty123456", "sunshine2026!", "FOOTBALL1234"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Password123!",
+        "P@ssw0rd2026",
+        "!!dragon!!2026",
+        "monkeymonkey",
+        "iloveyou1234",
+        "Qwerty123456",
+        "sunshine2026!",
+        "FOOTBALL1234",
+    ],
+)
 def test_common_passwords_with_digits_symbols_or_leetspeak_are_refused(password):
     assert COMMON in _refusal(password)
 
 
-@pytest.mark.parametrize("password", ["aaaaaaaaaaaa", "abcabcabcabc", "abcdefghijkl", "zyxwvutsrqpo",
-                                      "qwertyuiop12", "!!abcdefgh12", "asdfghjkl;'#", "121212121212"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "aaaaaaaaaaaa",
+        "abcabcabcabc",
+        "abcdefghijkl",
+        "zyxwvutsrqpo",
+        "qwertyuiop12",
+        "!!abcdefgh12",
+        "asdfghjkl;'#",
+        "121212121212",
+    ],
+)
 def test_one_character_repeated_patterns_and_runs_are_refused(password):
     assert TRIVIAL in _refusal(password)
 
@@ -44,8 +67,17 @@ def test_names_with_accents_are_recognised_without_them():
     assert NAMES in _refusal("MullerEmma2026!", user)
 
 
-@pytest.mark.parametrize("password", ["kx7-pq2-mz9w", "correct-horse-battery-staple", "Tiger lily on the 9th floor",
-                                      "Rita likes green tea at noon", "vT4#qLm9!zR2", "五月的雨下个不停呀好吧呢"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "kx7-pq2-mz9w",
+        "correct-horse-battery-staple",
+        "Tiger lily on the 9th floor",
+        "Rita likes green tea at noon",
+        "vT4#qLm9!zR2",
+        "五月的雨下个不停呀好吧呢",
+    ],
+)
 def test_unpredictable_passwords_are_accepted(password):
     user = get_user_model()(username="rep.one", first_name="Rita", last_name="Rep")
 
@@ -56,12 +88,16 @@ def test_unpredictable_passwords_are_accepted(password):
 def test_password_change_page_shows_the_refusal(client, rep):
     client.force_login(rep)
 
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "Password123!", "new_password2": "Password123!",
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Password123!",
+            "new_password2": "Password123!",
+        },
+    )
 
     assert response.status_code == 200
     assert COMMON in page_text(response)
     rep.refresh_from_db()
     assert rep.check_password(PASSWORD)
-

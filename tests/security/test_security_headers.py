@@ -1,5 +1,6 @@
 """Every page sends the Content-Security-Policy and runs no inline script; pages with customer data, and the
 export, are never stored by browsers or proxies."""
+
 import re
 
 import pytest
@@ -13,8 +14,14 @@ from tests.factories.customers import PASSWORD, ContactFactory, InteractionFacto
 pytestmark = pytest.mark.django_db
 
 POLICY = {
-    "default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data:",
-    "object-src": "'none'", "frame-ancestors": "'none'", "base-uri": "'self'", "form-action": "'self'",
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
 }
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.I)
@@ -44,8 +51,9 @@ def _url_names(patterns, prefix=""):
         if isinstance(pattern, URLResolver):
             if pattern.app_name == "admin":
                 continue  # the admin has its own test below
-            yield from _url_names(pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace
-                                  else prefix)
+            yield from _url_names(
+                pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            )
         elif pattern.name:
             yield prefix + pattern.name
 
@@ -57,10 +65,16 @@ def pages(administrator, customer, foreign_customer):
     relationship = RelationshipFactory(from_customer=customer, to_customer=foreign_customer)
     pk = {"pk": customer.pk}
     return {
-        "password_change": {}, "password_change_done": {},
-        "customers:customer-list": {}, "customers:customer-export": {}, "customers:customer-create": {},
-        "customers:customer-detail": pk, "customers:customer-update": pk, "customers:customer-delete": pk,
-        "customers:customer-history": pk, "customers:contact-create": pk,
+        "password_change": {},
+        "password_change_done": {},
+        "customers:customer-list": {},
+        "customers:customer-export": {},
+        "customers:customer-create": {},
+        "customers:customer-detail": pk,
+        "customers:customer-update": pk,
+        "customers:customer-delete": pk,
+        "customers:customer-history": pk,
+        "customers:contact-create": pk,
         "customers:contact-update": {**pk, "contact_pk": contact.pk},
         "customers:contact-delete": {**pk, "contact_pk": contact.pk},
         "customers:interaction-create": pk,
@@ -68,12 +82,16 @@ def pages(administrator, customer, foreign_customer):
         "customers:relationship-create": pk,
         "customers:relationship-update": {**pk, "relationship_pk": relationship.pk},
         "customers:relationship-delete": {**pk, "relationship_pk": relationship.pk},
-        "security:two-factor": {}, "security:two-factor-enrol": {}, "security:recovery-codes": {},
+        "security:two-factor": {},
+        "security:two-factor-enrol": {},
+        "security:recovery-codes": {},
         "security:two-factor-disable": {},
-        "customers:customer-personal-data": pk, "customers:customer-erase": pk,
+        "customers:customer-personal-data": pk,
+        "customers:customer-erase": pk,
         "customers:contact-personal-data": {**pk, "contact_pk": contact.pk},
         "customers:contact-erase": {**pk, "contact_pk": contact.pk},
-        "records:recycle-bin": {}, "records:audit-log": {},
+        "records:recycle-bin": {},
+        "records:audit-log": {},
     }
 
 
@@ -99,13 +117,22 @@ def test_every_page_sends_the_policy_and_no_store_and_has_no_inline_script(clien
             assert not EVENT_HANDLER.search(html), name
 
 
-@pytest.mark.parametrize("name, args", [
-    ("admin:index", []), ("admin:customers_customer_changelist", []), ("admin:customers_customer_add", []),
-    ("admin:customers_customer_change", ["customer"]), ("admin:customers_customer_history", ["customer"]),
-    ("admin:auth_user_changelist", []), ("admin:auth_group_changelist", []), ("admin:axes_accessattempt_changelist", []),
-])
-def test_admin_pages_send_the_policy_and_no_store_and_have_no_inline_script(client, administrator, customer, name,
-                                                                            args):
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("admin:index", []),
+        ("admin:customers_customer_changelist", []),
+        ("admin:customers_customer_add", []),
+        ("admin:customers_customer_change", ["customer"]),
+        ("admin:customers_customer_history", ["customer"]),
+        ("admin:auth_user_changelist", []),
+        ("admin:auth_group_changelist", []),
+        ("admin:axes_accessattempt_changelist", []),
+    ],
+)
+def test_admin_pages_send_the_policy_and_no_store_and_have_no_inline_script(
+    client, administrator, customer, name, args
+):
     client.force_login(administrator)
 
     response = client.get(reverse(name, args=[customer.pk if arg == "customer" else arg for arg in args]))

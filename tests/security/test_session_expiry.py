@@ -1,4 +1,5 @@
 """Sessions end after an idle time, 12 hours after sign-in, and for good when their user is deactivated."""
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client, override_settings

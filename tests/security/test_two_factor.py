@@ -1,5 +1,6 @@
 """Two-factor sign-in: enrolment with an authenticator app, the code step, recovery codes, turning it off, and
 administrators, who must use it."""
+
 import re
 
 import pytest
@@ -60,6 +61,7 @@ def signals():
 
 # Enrolment ---------------------------------------------------------------------------------------------------------
 
+
 def test_two_factor_page_offers_to_turn_it_on(client, rep):
     client.force_login(rep)
 
@@ -108,8 +110,9 @@ def test_the_right_code_turns_it_on_and_shows_recovery_codes_once(client, rep):
     assert device.confirmed
     html = page_text(response)
     codes = re.findall(r"<li>([a-z2-7]{8})</li>", html)
-    assert len(codes) == 10 and set(codes) == set(StaticToken.objects.filter(device__user=rep)
-                                                  .values_list("token", flat=True))
+    assert len(codes) == 10 and set(codes) == set(
+        StaticToken.objects.filter(device__user=rep).values_list("token", flat=True)
+    )
     assert "Two-factor authentication is on." in html
     later = page_text(client.get(RECOVERY))
     assert not any(code in later for code in codes) and "You have 10 unused recovery codes." in later
@@ -140,6 +143,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, rep):
 
 
 # Signing in with a code --------------------------------------------------------------------------------------------
+
 
 def test_password_alone_does_not_sign_in_a_user_with_two_factor(client, rep, signals):
     _enrolled(rep)
@@ -226,6 +230,7 @@ def test_the_code_step_without_a_password_step_goes_to_sign_in(client):
 
 # Turning it off ----------------------------------------------------------------------------------------------------
 
+
 def test_a_rep_can_turn_it_off_with_their_password(client, rep):
     _enrolled(rep)
     recovery_codes_create(user=rep)
@@ -250,6 +255,7 @@ def test_an_administrator_cannot_turn_it_off(client, administrator):
 
 
 # Administrators ----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", [LIST, ADMIN, TWO_FACTOR, reverse("password_change")])
 def test_an_administrator_without_two_factor_is_sent_to_enrolment_first(client, administrator, path):

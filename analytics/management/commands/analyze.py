@@ -28,7 +28,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        capabilities = parser.add_subparsers(dest="capability", required=True, metavar="{segments,rules,forecast,score}")
+        capabilities = parser.add_subparsers(
+            dest="capability", required=True, metavar="{segments,rules,forecast,score}"
+        )
 
         segments = capabilities.add_parser("segments", help="RFM table and K-means segments")
         self._common(segments)
@@ -50,7 +52,9 @@ class Command(BaseCommand):
         rules.add_argument("--min-lift", type=float, default=0.0)
         rules.add_argument("--max-len", type=int)
         rules.add_argument("--algorithm", choices=["apriori", "fpgrowth"], default="apriori")
-        rules.add_argument("--exclude", action="append", default=[], metavar="ITEM", help="item kept out of rules (repeatable)")
+        rules.add_argument(
+            "--exclude", action="append", default=[], metavar="ITEM", help="item kept out of rules (repeatable)"
+        )
         rules.add_argument("--strip-items", action="store_true", help="strip spaces around item names first")
         rules.add_argument("--top", type=int, default=20, help="rules shown in the table (JSON has all)")
 
@@ -96,7 +100,9 @@ class Command(BaseCommand):
             runner(frame, options)
         except AnalyticsInputError as exc:
             message = str(exc)
-            notes = [f"{name!r} is CSV column {source!r}" for name, source in self._renamed.items() if f"'{name}'" in message]
+            notes = [
+                f"{name!r} is CSV column {source!r}" for name, source in self._renamed.items() if f"'{name}'" in message
+            ]
             if " row " in message:
                 notes.append("rows are line numbers of the CSV")
             raise CommandError(f"{options['csv']}: {message}" + (f" ({'; '.join(notes)})" if notes else "")) from exc
@@ -104,17 +110,25 @@ class Command(BaseCommand):
     # Capabilities ---------------------------------------------------------------------------------
 
     def _segments(self, frame: pd.DataFrame, options: dict[str, Any]) -> None:
-        keys = {"customer_id": options["customer_col"], "order_id": options["order_col"], "ordered_at": options["date_col"]}
+        keys = {
+            "customer_id": options["customer_col"],
+            "order_id": options["order_col"],
+            "ordered_at": options["date_col"],
+        }
         transactions = self._columns(frame, keys, options, amount=True)
         as_of = options["as_of"]
         if as_of is None:
             latest = pd.to_datetime(transactions["ordered_at"], errors="coerce", format="mixed").max()
             as_of = (latest.normalize() + pd.Timedelta(days=1)) if pd.notna(latest) else pd.Timestamp.now()
         rfm = rfm_table(transactions, as_of=as_of)
-        result = segment_customers(rfm, k=options["k"], k_range=options["k_range"], random_state=options["random_state"])
+        result = segment_customers(
+            rfm, k=options["k"], k_range=options["k_range"], random_state=options["random_state"]
+        )
         if options["json"]:
             return self._json({"as_of": pd.Timestamp(as_of), **result.to_dict()})
-        self._line(f"{len(rfm):,} customers as of {pd.Timestamp(as_of).date()}; {len(result.excluded):,} without positive net spend are not segmented.")
+        self._line(
+            f"{len(rfm):,} customers as of {pd.Timestamp(as_of).date()}; {len(result.excluded):,} without positive net spend are not segmented."
+        )
         self._line(f"k = {result.k} (silhouette {result.silhouette:.3f}, inertia {result.inertia:,.1f})")
         self._line("silhouette by k: " + ", ".join(f"{k}: {score:.3f}" for k, score in result.silhouette_by_k.items()))
         self._table(result.profile)
@@ -163,19 +177,28 @@ class Command(BaseCommand):
         )
         self._line("coefficients: " + ", ".join(f"{name} {value:.4g}" for name, value in model["coefficients"].items()))
         if result.filled_periods:
-            self._line(f"{len(result.filled_periods)} empty period(s) counted as 0, first {result.filled_periods[0].date()}")
+            self._line(
+                f"{len(result.filled_periods)} empty period(s) counted as 0, first {result.filled_periods[0].date()}"
+            )
         if result.backtest:
             test = result.backtest
             mape = "n/a" if test["mape"] is None else f"{test['mape']:.1f}%"
             naive = "n/a" if test["naive_mape"] is None else f"{test['naive_mape']:.1f}%"
-            self._line(f"backtest on last {test['points']}: MAE {test['mae']:,.2f}, MAPE {mape} (seasonal-naive MAE {test['naive_mae']:,.2f}, MAPE {naive})")
+            self._line(
+                f"backtest on last {test['points']}: MAE {test['mae']:,.2f}, MAPE {mape} (seasonal-naive MAE {test['naive_mae']:,.2f}, MAPE {naive})"
+            )
         self._table(result.forecast)
 
     def _score(self, frame: pd.DataFrame, options: dict[str, Any]) -> None:
         wanted = [options["target"], *options["categorical"], *options["numeric"]]
         data = self._columns(frame, {name: name for name in wanted}, options, keys=[options["target"]])
-        common = {"target": options["target"], "categorical": options["categorical"], "numeric": options["numeric"],
-                  "test_size": options["test_size"], "random_state": options["random_state"]}
+        common = {
+            "target": options["target"],
+            "categorical": options["categorical"],
+            "numeric": options["numeric"],
+            "test_size": options["test_size"],
+            "random_state": options["random_state"],
+        }
         if options["regression"]:
             model = train_regressor(data, **common)
         else:
@@ -186,8 +209,15 @@ class Command(BaseCommand):
             if explained is not None:
                 payload["explanations"] = explained
             return self._json(payload)
-        self._line(", ".join(f"{name} {value:.4f}" if isinstance(value, float) else f"{name} {value}" for name, value in model.metrics.items()))
-        self._table(model.coefficients.reindex(model.coefficients["coefficient"].abs().sort_values(ascending=False).index))
+        self._line(
+            ", ".join(
+                f"{name} {value:.4f}" if isinstance(value, float) else f"{name} {value}"
+                for name, value in model.metrics.items()
+            )
+        )
+        self._table(
+            model.coefficients.reindex(model.coefficients["coefficient"].abs().sort_values(ascending=False).index)
+        )
         if explained is not None:
             self._table(explained)
 
@@ -204,7 +234,15 @@ class Command(BaseCommand):
         frame.index = pd.RangeIndex(2, len(frame) + 2)  # line numbers: the header is line 1
         return frame
 
-    def _columns(self, frame: pd.DataFrame, mapping: dict[str, str], options: dict[str, Any], *, amount: bool = False, keys: list[str] | None = None) -> pd.DataFrame:
+    def _columns(
+        self,
+        frame: pd.DataFrame,
+        mapping: dict[str, str],
+        options: dict[str, Any],
+        *,
+        amount: bool = False,
+        keys: list[str] | None = None,
+    ) -> pd.DataFrame:
         """Rename the mapped CSV columns to the algorithm's names; compute amount from quantity × price if asked."""
         sources = dict(mapping)
         if amount:
@@ -216,14 +254,20 @@ class Command(BaseCommand):
                 sources["amount"] = options["amount_col"]
         missing = [f"{source!r}" for source in dict.fromkeys(sources.values()) if source not in frame.columns]
         if missing:
-            raise CommandError(f"{options['csv']}: no column {', '.join(missing)}; the header has {', '.join(map(repr, frame.columns))}.")
+            raise CommandError(
+                f"{options['csv']}: no column {', '.join(missing)}; the header has {', '.join(map(repr, frame.columns))}."
+            )
         data = pd.DataFrame({name: frame[source] for name, source in sources.items()}, index=frame.index)
-        self._renamed = {name: source for name, source in sources.items() if name != source and not name.startswith("_")}
+        self._renamed = {
+            name: source for name, source in sources.items() if name != source and not name.startswith("_")
+        }
         if options["drop_blank"]:
             checked = keys if keys is not None else list(mapping)
             blank = data[checked].apply(lambda column: column.isna() | column.str.strip().eq("")).any(axis=1)
             if blank.any():
-                self.stderr.write(f"Dropped {int(blank.sum()):,} row(s) with a blank {', '.join(mapping[name] for name in checked)}.")
+                self.stderr.write(
+                    f"Dropped {int(blank.sum()):,} row(s) with a blank {', '.join(mapping[name] for name in checked)}."
+                )
             data = data[~blank]
         if "_quantity" in data:
             quantity = _numbers(data.pop("_quantity"), options["quantity_col"], options["csv"])
@@ -234,7 +278,11 @@ class Command(BaseCommand):
         self.stdout.write(text)
 
     def _table(self, frame: pd.DataFrame) -> None:
-        self.stdout.write(frame.to_string(index=False, float_format=lambda value: f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"))
+        self.stdout.write(
+            frame.to_string(
+                index=False, float_format=lambda value: f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+            )
+        )
 
     def _json(self, payload: Any) -> None:
         self.stdout.write(json.dumps(jsonable(payload), indent=2, allow_nan=False))

@@ -1,4 +1,5 @@
 """Template tags of the page kit: sort links, filter fields, people's names. They never query the database."""
+
 from functools import lru_cache
 
 from django import forms, template
@@ -49,8 +50,13 @@ def filter_select(bound_field):
         marker = format_html('<option value="{}"', value)
         options = options.replace(marker + ">", marker + " selected>", 1)
     invalid = " is-invalid" if bound_field.errors else ""
-    return format_html('<select name="{}" id="{}" class="form-select{}">{}</select>', bound_field.html_name,
-                       bound_field.id_for_label, invalid, mark_safe(options))  # noqa: S308 (escaped above)
+    return format_html(
+        '<select name="{}" id="{}" class="form-select{}">{}</select>',
+        bound_field.html_name,
+        bound_field.id_for_label,
+        invalid,
+        mark_safe(options),
+    )  # noqa: S308 (escaped above)
 
 
 @register.simple_tag

@@ -17,16 +17,21 @@ from customers.models import Customer
 
 
 class Command(BaseCommand):
-    help = ("Create demo users, teams and realistic customers. Keeps existing data unless --add is given, and "
-            "refuses a database holding data it did not create unless --force is given.")
+    help = (
+        "Create demo users, teams and realistic customers. Keeps existing data unless --add is given, and "
+        "refuses a database holding data it did not create unless --force is given."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=2000, help="how many customers to create (default 2000)")
         parser.add_argument("--add", action="store_true", help="add customers even if some exist already")
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
         parser.add_argument("--batch-size", type=int, default=5000)
-        parser.add_argument("--force", action="store_true",
-                            help="seed even though the database holds users or customers the demo did not create")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="seed even though the database holds users or customers the demo did not create",
+        )
 
     def handle(self, *args, customers, add, seed, batch_size, force, **options):
         if customers < 0:
@@ -54,13 +59,16 @@ class Command(BaseCommand):
                     rate = done / max(time.monotonic() - started, 1e-9)
                     self.stdout.write(f"  {done:,} customers ({rate:,.0f}/s)")
 
-            result = seed_demo(customers=customers, seed=seed, batch_size=batch_size, progress=progress,
-                               admin_password=admin_password)
-            self.stdout.write(self.style.SUCCESS(
-                f"Created {result.customers:,} customers, {result.contacts:,} contacts, "
-                f"{result.interactions:,} interactions and {result.relationships:,} relationships "
-                f"in {time.monotonic() - started:.1f} s."
-            ))
+            result = seed_demo(
+                customers=customers, seed=seed, batch_size=batch_size, progress=progress, admin_password=admin_password
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {result.customers:,} customers, {result.contacts:,} contacts, "
+                    f"{result.interactions:,} interactions and {result.relationships:,} relationships "
+                    f"in {time.monotonic() - started:.1f} s."
+                )
+            )
         if admin_password == DEMO_PASSWORD:
             self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         else:
@@ -69,7 +77,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<15} {role}{f' ({team} team)' if team else ''}")
         if admin_password != DEMO_PASSWORD:
             if new_admin:
-                self.stdout.write(self.style.WARNING(
-                    f"Password of {DEMO_ADMIN}, shown only now (debugging is off): {admin_password}"))
+                self.stdout.write(
+                    self.style.WARNING(f"Password of {DEMO_ADMIN}, shown only now (debugging is off): {admin_password}")
+                )
             else:
                 self.stdout.write(f"{DEMO_ADMIN} keeps the password printed when it was created.")
