@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -29,8 +30,9 @@ class RecycleBinView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         for entry in context["entries"]:
             entry.purge_on = entry.deleted_at + timedelta(days=services.RETENTION_DAYS)
-            model = entry.content_type.model_class()
-            entry.type_label = model._meta.verbose_name if model else entry.content_type.model
+            content_type = ContentType.objects.get_for_id(entry.content_type_id)  # cached: no query
+            model = content_type.model_class()
+            entry.type_label = model._meta.verbose_name if model else content_type.model
         context.update(can_purge=is_administrator(self.request.user), retention_days=services.RETENTION_DAYS)
         return context
 
