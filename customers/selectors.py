@@ -246,6 +246,7 @@ def customer_history(*, customer: Customer, limit: int | None = 10, offset: int 
     for index, record in enumerate(shown):
         entry = HistoryEntry(when=record.history_date, who=record.history_user, kind=record.history_type)
         previous = records[index + 1] if index + 1 < len(records) else None
+        entry.unknown_before = record.history_type == "~" and previous is None
         if record.history_type == "~" and previous is not None:
             for name in _HISTORY_FIELDS:
                 old, new = (

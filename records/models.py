@@ -46,6 +46,20 @@ class Deletion(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def summary_display(self) -> list[tuple[str, int]]:
+        """What the delete took with the record, as (translated name, count), e.g. ("Contacts", 2)."""
+        return [(taken_label(label), count) for label, count in self.summary.items()]
+
+
+def taken_label(model_label: str) -> str:
+    """A model's plural name from its "app.model" label, in the active language (the label when unknown)."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(model_label)._meta.verbose_name_plural).capitalize()
+    except (LookupError, ValueError):
+        return model_label
+
 
 class AuditEntry(models.Model):
     """Something that moved or removed data in bulk or reached outside one record. Written once, never changed:

@@ -69,6 +69,8 @@ class HistoryEntry:
     who: Any
     kind: str  # "+", "~" or "-", simple-history's history_type
     changes: list[FieldChange] = field(default_factory=list)
+    # A change whose earlier state was never recorded (rows imported or seeded in bulk): what changed is unknown.
+    unknown_before: bool = False
 
 
 def _shown(model, name: str, value: Any) -> str:
@@ -93,6 +95,7 @@ def record_history(*, obj: Model, limit: int = 20) -> list[HistoryEntry]:
     for index, record in enumerate(records[:limit]):
         entry = HistoryEntry(when=record.history_date, who=record.history_user, kind=record.history_type)
         previous = records[index + 1] if index + 1 < len(records) else None
+        entry.unknown_before = record.history_type == "~" and previous is None
         if record.history_type == "~" and previous is not None:
             for model_field in names:
                 old, new = getattr(previous, model_field.attname), getattr(record, model_field.attname)

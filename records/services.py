@@ -55,7 +55,7 @@ def deletion_create(*, root: Model, by: AbstractBaseUser | None, related: list[Q
     for rows in related:
         taken = rows.filter(deletion__isnull=True).update(deletion=entry, version=F("version") + 1)
         if taken:
-            summary[str(rows.model._meta.verbose_name_plural)] = taken
+            summary[rows.model._meta.label_lower] = taken  # named when shown, in the reader's language
     type(root).all_objects.filter(pk=root.pk).update(deletion=entry, version=F("version") + 1)
     entry.summary = summary
     entry.save(update_fields=["summary"])

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import is_administrator
 from records import selectors, services
 from records.filters import AuditFilterForm
-from records.models import Deletion
+from records.models import Deletion, taken_label
 
 
 class RecycleBinView(LoginRequiredMixin, ListView):
@@ -69,17 +70,35 @@ class PurgeView(_EntryActionView):
         messages.success(self.request, _("“%(name)s” was purged for good.") % {"name": entry.label})
 
 
+_DETAIL_KEYS = {
+    "took": gettext_lazy("Taken with it"),
+    "restored": gettext_lazy("Restored"),
+    "filter": gettext_lazy("Filter"),
+    "rows": gettext_lazy("Rows"),
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+    "added": gettext_lazy("Added"),
+    "removed": gettext_lazy("Removed"),
+    "cleared": gettext_lazy("Cleared"),
+    "matched": gettext_lazy("Matched"),
+    "erased": gettext_lazy("Erased"),
+    "username": gettext_lazy("User name"),
+    "customer": gettext_lazy("Customer"),
+    "expired_after_days": gettext_lazy("Days in the recycle bin"),
+}
+
+
 def describe(detail: dict) -> str:
-    """An entry's detail as a person reads it: "took: 1 contacts, 2 interactions; filter: tier=A"."""
+    """An entry's detail as a person reads it: "Taken with it: Contacts: 1; Filter: tier=A"."""
 
     def value(v):
         if isinstance(v, dict):
-            return ", ".join(f"{count} {name}" for name, count in v.items()) or "—"
+            return ", ".join(f"{taken_label(name)}: {count}" for name, count in v.items()) or "—"
         if isinstance(v, list):
             return ", ".join(map(str, v)) or "—"
         return str(v)
 
-    return "; ".join(f"{key}: {value(v)}" for key, v in detail.items())
+    return "; ".join(f"{_DETAIL_KEYS.get(key, key)}: {value(v)}" for key, v in detail.items())
 
 
 class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):

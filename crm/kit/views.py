@@ -42,6 +42,7 @@ from accounts import reach
 from crm import querystring
 from crm.kit.export import ExportColumn, csv_lines, export_columns
 from crm.pagination import CappedPaginator
+from records.selectors import record_history
 from records.services import RETENTION_DAYS
 from records.versioning import StaleVersionError
 
@@ -525,6 +526,12 @@ class ChildUpdateView(ServiceFormMixin, ChildObjectMixin, FormView):
 
     def get_service_kwargs(self, form) -> dict[str, Any]:
         return {self.object._meta.model_name: copy(self.object), "by": self.request.user, **self.versioned_fields(form)}
+
+    def get_context_data(self, **kwargs):
+        # The record's field history under its form, when the model keeps one.
+        if hasattr(type(self.object), "history"):
+            kwargs.setdefault("history", record_history(obj=self.object, limit=10))
+        return super().get_context_data(**kwargs)
 
     def get_success_url(self) -> str:
         return self.parent.get_absolute_url()

@@ -69,7 +69,7 @@ def test_delete_is_kept_in_the_recycle_bin_and_audit_log_with_the_user(client, r
         "Acme Logistics Ltd",
         rep,
         rep,
-        {"contacts": 1},
+        {"customers.contact": 1},
     )
     assert Customer.all_objects.get(pk=customer.pk).deletion == entry
     audit = AuditEntry.objects.get(action=AuditEntry.Action.DELETE)

@@ -26,7 +26,7 @@ def test_admin_delete_moves_the_customer_to_the_recycle_bin(client, customer):
     client.post(reverse("admin:customers_customer_delete", args=[customer.pk]), {"post": "yes"})
 
     assert Customer.all_objects.get(pk=customer.pk).deletion == Deletion.objects.get()
-    assert Deletion.objects.get().summary == {"contacts": 1}
+    assert Deletion.objects.get().summary == {"customers.contact": 1}
     assert AuditEntry.objects.filter(action=AuditEntry.Action.DELETE, actor=administrator).exists()
 
 

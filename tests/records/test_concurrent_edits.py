@@ -125,3 +125,13 @@ def test_admin_change_form_opened_before_another_change_is_refused(client, rep, 
     assert response.status_code == 200
     assert "Someone else changed this record after you opened it" in page_text(response)
     assert Customer.objects.get(pk=customer.pk).tier == "B"
+
+
+def test_contact_edit_page_shows_the_contacts_field_history(client, rep, customer):
+    contact = ContactFactory(customer=customer, name="Pat Buyer", role="Buyer")
+    services.contact_update(contact=contact, by=rep, role="Head of purchasing")
+    client.force_login(rep)
+
+    page = page_text(client.get(reverse("customers:contact-update", args=[customer.pk, contact.pk])))
+
+    assert "Change history" in page and "Buyer" in page and "Head of purchasing" in page and "Rita Rep" in page

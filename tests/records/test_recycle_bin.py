@@ -61,7 +61,7 @@ def test_owner_sees_the_entry_and_restores_the_customer_whole(client, rep, acme)
     page = page_text(client.get(reverse("records:recycle-bin")))
     response = client.post(reverse("records:deletion-restore", args=[entry.pk]), follow=True)
 
-    assert "Acme Logistics Ltd" in page and "1 contacts" in page and "1 interactions" in page
+    assert "Acme Logistics Ltd" in page and "Contacts: 1" in page and "Interactions: 1" in page
     assert "“Acme Logistics Ltd” was restored." in page_text(response)
     assert list(Contact.objects.values_list("name", flat=True)) == ["Pat Buyer"]
     assert list(Interaction.objects.values_list("subject", flat=True)) == ["Kick-off call"]
