@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import Team
 from accounts.roles import SALES_MANAGER, SALES_REP
-from customers.demo import DEMO_PASSWORD
 from customers.models import Contact, Customer, Interaction
 from tests.factories.customers import CustomerFactory, RepFactory
 

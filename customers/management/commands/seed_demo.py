@@ -3,16 +3,15 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from customers.demo import (
+from accounts.demo import (
     DEMO_ADMIN,
     DEMO_PASSWORD,
     DEMO_USERS,
     demo_admin_password,
     demo_admin_unpublish,
-    demo_foreign_data,
     ensure_demo_users,
-    seed_demo,
 )
+from customers.demo import demo_foreign_data, seed_demo
 from customers.models import Customer
 
 
