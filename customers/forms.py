@@ -87,7 +87,7 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
         )
 
 
-class InteractionForm(forms.ModelForm):
+class InteractionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Interaction
         fields = ["channel", "direction", "occurred_at", "subject", "summary", "outcome", "next_step"]

@@ -26,6 +26,11 @@ urlpatterns = [
     path("<int:pk>/contacts/<int:contact_pk>/erase/", views.ContactEraseView.as_view(), name="contact-erase"),
     path("<int:pk>/interactions/new/", views.InteractionCreateView.as_view(), name="interaction-create"),
     path(
+        "<int:pk>/interactions/<int:interaction_pk>/edit/",
+        views.InteractionUpdateView.as_view(),
+        name="interaction-update",
+    ),
+    path(
         "<int:pk>/interactions/<int:interaction_pk>/delete/",
         views.InteractionDeleteView.as_view(),
         name="interaction-delete",

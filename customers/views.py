@@ -267,6 +267,17 @@ class InteractionCreateView(CustomerObjectMixin, kit.ChildCreateView):
     success_message = gettext_lazy("The interaction was logged.")
 
 
+class InteractionUpdateView(CustomerObjectMixin, kit.ChildUpdateView):
+    """Correct a logged interaction; who logged it stays, and the change is kept in its history."""
+
+    permission_required = "customers.change_interaction"
+    model, pk_url_kwarg, parent_field = Interaction, "interaction_pk", "customer"
+    form_class = InteractionForm
+    service = services.interaction_update
+    heading = gettext_lazy("Edit interaction")
+    success_message = gettext_lazy("The interaction was updated.")
+
+
 class InteractionDeleteView(CustomerObjectMixin, kit.ChildDeleteView):
     permission_required = "customers.delete_interaction"
     model, pk_url_kwarg, parent_field = Interaction, "interaction_pk", "customer"

@@ -1,4 +1,4 @@
-"""Logging an interaction from the customer page: who logged it, refused input, deleting it again."""
+"""Logging an interaction from the customer page: who logged it, refused input, correcting and deleting it."""
 
 from datetime import timedelta
 
@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from customers import services
 from customers.models import Interaction
 from tests.customers._support import page_text, section_text
 from tests.factories.customers import InteractionFactory
@@ -121,3 +122,39 @@ def test_interaction_of_another_customer_cannot_be_deleted_through_this_one(clie
 
     assert response.status_code == 404
     assert Interaction.objects.filter(pk=other.pk).exists()
+
+
+def test_interaction_can_be_corrected_and_its_history_shows_the_change(client, rep, customer):
+    # given
+    interaction = InteractionFactory(customer=customer, subject="Call about pricing", channel="call")
+    url = reverse("customers:interaction-update", args=[customer.pk, interaction.pk])
+    client.force_login(rep)
+    form = page_text(client.get(url))
+    # when
+    response = client.post(url, _form(subject="Visit about pricing", channel="visit", version=interaction.version))
+    # then
+    assert 'value="Call about pricing"' in form
+    assert response.status_code == 302
+    interaction.refresh_from_db()
+    assert (interaction.subject, interaction.channel, interaction.user, interaction.version) == (
+        "Visit about pricing",
+        "visit",
+        rep,
+        2,
+    )
+    history = page_text(client.get(url))
+    assert "Call about pricing" in history and "Visit about pricing" in history and "Rita Rep" in history
+
+
+def test_stale_interaction_edit_is_refused_and_keeps_the_other_change(client, rep, customer):
+    interaction = InteractionFactory(customer=customer, subject="Call about pricing")
+    services.interaction_update(interaction=interaction, by=rep, subject="Call about the contract")
+    client.force_login(rep)
+
+    response = client.post(
+        reverse("customers:interaction-update", args=[customer.pk, interaction.pk]), _form(subject="Mine", version=1)
+    )
+
+    assert "Someone else changed this record after you opened it" in page_text(response)
+    interaction.refresh_from_db()
+    assert interaction.subject == "Call about the contract"

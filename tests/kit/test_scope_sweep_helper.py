@@ -29,6 +29,7 @@ def _sweep(**changes) -> ScopeSweep:
                 "contact-update",
                 "contact-delete",
                 "interaction-create",
+                "interaction-update",
                 "interaction-delete",
                 "relationship-create",
                 "relationship-update",

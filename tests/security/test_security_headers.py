@@ -78,6 +78,7 @@ def pages(administrator, customer, foreign_customer):
         "customers:contact-update": {**pk, "contact_pk": contact.pk},
         "customers:contact-delete": {**pk, "contact_pk": contact.pk},
         "customers:interaction-create": pk,
+        "customers:interaction-update": {**pk, "interaction_pk": interaction.pk},
         "customers:interaction-delete": {**pk, "interaction_pk": interaction.pk},
         "customers:relationship-create": pk,
         "customers:relationship-update": {**pk, "relationship_pk": relationship.pk},
