@@ -49,6 +49,7 @@ def _sweep(**changes) -> ScopeSweep:
                 "contact-create",
                 "contact-update",
                 "interaction-create",
+                "interaction-update",
                 "relationship-create",
                 "relationship-update",
             )
