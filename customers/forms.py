@@ -145,3 +145,83 @@ class RelationshipForm(VersionedFormMixin, forms.ModelForm):
         self.helper.layout = Layout(
             *(["to_customer"] if "to_customer" in self.fields else []), Row(Column("kind"), Column("status")), "notes"
         )
+
+
+class IdListField(forms.Field):
+    """Record ids from repeated query or form values (`id=3&id=8`): whole numbers, at most `max_ids` of them."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, max_ids: int, **kwargs):
+        self.max_ids = max_ids
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        if len(values) > self.max_ids:
+            raise forms.ValidationError(
+                _("Choose at most %(limit)d rows at a time."), code="too_many", params={"limit": self.max_ids}
+            )
+        ids = []
+        for item in values:
+            text = str(item).strip()
+            if not (text.isascii() and text.isdigit()) or len(text) > 12:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a record number."), code="bad_id", params={"value": text[:20]}
+                )
+            ids.append(int(text))
+        return ids
+
+
+class CustomerBulkForm(forms.Form):
+    """A bulk change chosen on the list: the action and its value, and either the ticked rows or every row of
+    the list's filter (its query string, which the view checks with the list's own filters)."""
+
+    EXPORT = "export"
+    SCOPE_CHOSEN, SCOPE_FILTER = "chosen", "filter"
+
+    action = forms.ChoiceField(label=_("Action"))
+    owner = OwnerChoiceField(queryset=None, required=False, label=_("New owner"), empty_label=_("Choose an owner"))
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.order_by("name"), required=False, label=_("Tag"), empty_label=_("Choose a tag")
+    )
+    stage = forms.ChoiceField(
+        choices=[("", _("Choose a stage")), *Customer.Stage.choices], required=False, label=_("Stage")
+    )
+    id = IdListField(max_ids=500, required=False)
+    scope = forms.ChoiceField(
+        choices=[(SCOPE_CHOSEN, _("The ticked rows")), (SCOPE_FILTER, _("Every row of the list"))],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    VALUE_FIELD = {"reassign": "owner", "tag": "tag", "untag": "tag", "stage": "stage"}
+
+    def __init__(self, *args, user, **kwargs):
+        from customers.bulk import BulkAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners_for(user=user)
+        self.fields["action"].choices = [
+            ("", _("Bulk action…")),
+            *BulkAction.choices,
+            (self.EXPORT, _("Export to CSV")),
+        ]
+
+    def clean_scope(self):
+        return self.cleaned_data["scope"] or self.SCOPE_CHOSEN
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        value_field = self.VALUE_FIELD.get(action or "")
+        if value_field and not cleaned.get(value_field) and value_field not in self.errors:
+            self.add_error(value_field, _("Choose the value for this action."))
+        if cleaned.get("scope") == self.SCOPE_CHOSEN and not cleaned.get("id") and "id" not in self.errors:
+            raise forms.ValidationError(_("Tick the customers to change first."), code="empty")
+        return cleaned
+
+    def value(self):
+        return self.cleaned_data.get(self.VALUE_FIELD.get(self.cleaned_data["action"], ""))

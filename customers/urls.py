@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.CustomerListView.as_view(), name="customer-list"),
     path("export.csv", views.CustomerExportView.as_view(), name="customer-export"),
     path("new/", views.CustomerCreateView.as_view(), name="customer-create"),
+    path("bulk/", views.CustomerBulkView.as_view(), name="customer-bulk"),
     path("autocomplete/", views.CustomerAutocompleteView.as_view(), name="customer-autocomplete"),
     path("<int:pk>/", views.CustomerDetailView.as_view(), name="customer-detail"),
     path("<int:pk>/edit/", views.CustomerUpdateView.as_view(), name="customer-update"),

@@ -4,11 +4,13 @@ owner's record answers 404, and renders the shared templates inside templates/cu
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -16,9 +18,9 @@ from accounts import reach
 from crm.kit import views as kit
 from crm.kit.views import ListColumn, NavLink
 from crm.querystring import query_int
-from customers import privacy, selectors, services
+from customers import bulk, privacy, selectors, services
 from customers.filters import CustomerFilter
-from customers.forms import ContactForm, CustomerForm, InteractionForm, RelationshipForm
+from customers.forms import ContactForm, CustomerBulkForm, CustomerForm, InteractionForm, RelationshipForm
 from customers.models import Contact, Customer, Interaction, Relationship
 from records.audit import audit_record
 from records.models import AuditEntry
@@ -367,3 +369,132 @@ class ContactEraseView(CustomerObjectMixin, kit.ChildDeleteView):
         privacy.contact_erase(contact=self.object, by=request.user)
         messages.success(request, _("The contact's personal data was erased."))
         return redirect(self.customer)
+
+
+class CustomerBulkView(CustomerPages, LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """A bulk change from the list (POST only): the ticked rows, or every row of the list's filter after a
+    confirmation that says how many. Rows outside the user's reach refuse the whole change; the user goes back
+    to the list as they left it, with a message saying what changed."""
+
+    permission_required = "customers.change_customer"
+    http_method_names = ["post"]
+    template_name = "customers/customer_bulk_confirm.html"
+    heading = gettext_lazy("Confirm the bulk change")
+
+    def post(self, request, *args, **kwargs):
+        form = CustomerBulkForm(request.POST, user=request.user)
+        list_url = reverse("customers:customer-list")
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+            return redirect(_list_url_with(list_url, request.POST.get("query", "")))
+        data = form.cleaned_data
+        back = _list_url_with(list_url, data["query"])
+        if data["scope"] == form.SCOPE_FILTER:
+            filterset = CustomerFilter(
+                QueryDict(data["query"]), queryset=selectors.customer_list_for(user=request.user), request=request
+            )
+            if not filterset.is_valid():
+                messages.error(request, _("The list's filters are not valid; correct them and try again."))
+                return redirect(back)
+            if data["action"] == form.EXPORT:
+                return redirect(_list_url_with(reverse("customers:customer-export"), data["query"]))
+            ids = list(filterset.qs.values_list("pk", flat=True)[: bulk.bulk_limit() + 1])
+            if not data["confirm"]:
+                return self.render_to_response(
+                    self.get_context_data(form=form, count=len(ids), over_limit=len(ids) > bulk.bulk_limit(), back=back)
+                )
+        else:
+            ids = data["id"]
+            if data["action"] == form.EXPORT:
+                query = QueryDict(data["query"], mutable=True)
+                query.setlist("id", [str(pk) for pk in ids])
+                return redirect(_list_url_with(reverse("customers:customer-export"), query.urlencode()))
+        try:
+            result = bulk.customer_bulk_change(
+                by=request.user, customer_ids=ids, action=data["action"], value=form.value()
+            )
+        except PermissionDenied as refused:
+            messages.error(request, str(refused))
+        except ValidationError as refused:
+            for error in refused.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _bulk_message(data["action"], form.value(), result))
+        return redirect(back)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs["form"]
+        context["summary"] = _bulk_summary(form.cleaned_data["action"], form.value(), kwargs["count"])
+        context["limit"] = bulk.bulk_limit()
+        return context
+
+
+def _list_url_with(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+def _value_label(value) -> str:
+    if hasattr(value, "get_full_name"):
+        return value.get_full_name() or value.username
+    if isinstance(value, str):
+        return str(Customer.Stage(value).label)
+    return str(value)
+
+
+def _bulk_summary(action: str, value, count: int) -> str:
+    """What the confirmation asks, e.g. "Reassign 1,234 customers to Tom Mate"."""
+    params = {"count": intcomma(count), "value": _value_label(value)}
+    texts = {
+        bulk.BulkAction.REASSIGN: ngettext(
+            "Reassign %(count)s customer to %(value)s?", "Reassign %(count)s customers to %(value)s?", count
+        ),
+        bulk.BulkAction.TAG: ngettext(
+            "Add the tag “%(value)s” to %(count)s customer?", "Add the tag “%(value)s” to %(count)s customers?", count
+        ),
+        bulk.BulkAction.UNTAG: ngettext(
+            "Remove the tag “%(value)s” from %(count)s customer?",
+            "Remove the tag “%(value)s” from %(count)s customers?",
+            count,
+        ),
+        bulk.BulkAction.STAGE: ngettext(
+            "Move %(count)s customer to the stage %(value)s?", "Move %(count)s customers to the stage %(value)s?", count
+        ),
+    }
+    return texts[action] % params
+
+
+def _bulk_message(action: str, value, result: bulk.BulkResult) -> str:
+    params = {"changed": intcomma(result.changed), "value": _value_label(value)}
+    texts = {
+        bulk.BulkAction.REASSIGN: ngettext(
+            "%(changed)s customer reassigned to %(value)s.",
+            "%(changed)s customers reassigned to %(value)s.",
+            result.changed,
+        ),
+        bulk.BulkAction.TAG: ngettext(
+            "Tag “%(value)s” added to %(changed)s customer.",
+            "Tag “%(value)s” added to %(changed)s customers.",
+            result.changed,
+        ),
+        bulk.BulkAction.UNTAG: ngettext(
+            "Tag “%(value)s” removed from %(changed)s customer.",
+            "Tag “%(value)s” removed from %(changed)s customers.",
+            result.changed,
+        ),
+        bulk.BulkAction.STAGE: ngettext(
+            "%(changed)s customer moved to the stage %(value)s.",
+            "%(changed)s customers moved to the stage %(value)s.",
+            result.changed,
+        ),
+    }
+    message = texts[action] % params
+    unchanged = result.chosen - result.changed
+    if unchanged:
+        message += " " + ngettext("%(count)s already matched.", "%(count)s already matched.", unchanged) % {
+            "count": intcomma(unchanged)
+        }
+    return message

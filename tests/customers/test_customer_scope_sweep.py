@@ -48,7 +48,7 @@ KWARGS = {
 }
 # Administrators only (tests/records/test_privacy.py): every rep and manager is refused before any lookup.
 ERASE_PAGES = {"customer-erase", "contact-erase"}
-WITHOUT_RECORD = {"customer-list", "customer-export", "customer-create", "customer-autocomplete"}
+WITHOUT_RECORD = {"customer-list", "customer-export", "customer-create", "customer-autocomplete", "customer-bulk"}
 
 
 def _an_hour_ago() -> str:

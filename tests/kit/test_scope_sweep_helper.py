@@ -40,7 +40,13 @@ def _sweep(**changes) -> ScopeSweep:
                 "contact-erase",
             )
         },
-        "without_record": {"customer-list", "customer-export", "customer-create", "customer-autocomplete"},
+        "without_record": {
+            "customer-list",
+            "customer-export",
+            "customer-create",
+            "customer-autocomplete",
+            "customer-bulk",
+        },
         "post_data": {
             name: (lambda user, own: {})
             for name in (
@@ -92,6 +98,7 @@ def test_a_url_the_app_no_longer_has_fails_it():
             "customer-export",
             "customer-create",
             "customer-autocomplete",
+            "customer-bulk",
             "customer-import",
         }
     )
