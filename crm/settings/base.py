@@ -32,6 +32,8 @@ USE_I18N = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and one date-time format per language, and the date forms accept: crm/formats/<language>/formats.py
+FORMAT_MODULE_PATH = ["crm.formats"]
 
 # DATABASES
 # DATABASE_URL: sqlite:////abs/path.sqlite3 (default: var/crm.sqlite3) or mysql://user:pass@host:3306/crm
@@ -117,6 +119,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # The `when` filter writes every date and time of every page; it needs no {% load %}.
+            "builtins": ["crm.kit.templatetags.kit_dates"],
         },
     },
 ]
