@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.views import language_set_view
 from crm import views
 from security.views import SignInView
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/", include("security.urls")),
+    path("accounts/", include("accounts.urls")),
+    # The language menu; signed-in users' choice is also kept on their profile.
+    path("i18n/setlang/", language_set_view, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
     path("customers/", include("customers.urls")),

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends sessions that sat idle, outlived SESSION_COOKIE_AGE, or began before their user was deactivated.
     "security.middleware.SessionExpiryMiddleware",
+    # The signed-in user's time zone and chosen language (accounts.models.Profile) for the rest of the request.
+    "accounts.middleware.UserPreferencesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Administrators reach nothing but two-factor enrolment until a second factor verified their sign-in.
     "security.middleware.TwoFactorRequiredMiddleware",

@@ -93,6 +93,7 @@ def pages(administrator, customer, foreign_customer):
         "customers:contact-erase": {**pk, "contact_pk": contact.pk},
         "records:recycle-bin": {},
         "records:audit-log": {},
+        "accounts:profile": {},
     }
 
 
