@@ -169,6 +169,10 @@ CRM_ADDRESS_FAILURE_LIMIT = env.int("CRM_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "security.addresses.client_address"
 AXES_VERBOSE = False
+# Password reset requests are limited like sign-in, within AXES_COOLOFF_MINUTES: this many for one email (known or
+# not, so the limit tells nothing about who has an account), and this many from one address.
+CRM_PASSWORD_RESET_EMAIL_LIMIT = env.int("CRM_PASSWORD_RESET_EMAIL_LIMIT", default=3)
+CRM_PASSWORD_RESET_ADDRESS_LIMIT = env.int("CRM_PASSWORD_RESET_ADDRESS_LIMIT", default=CRM_ADDRESS_FAILURE_LIMIT)
 
 # SESSIONS
 # A session ends 12 hours after sign-in (SESSION_COOKIE_AGE, counted from sign-in, not from the last request),
