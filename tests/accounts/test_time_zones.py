@@ -158,4 +158,3 @@ def test_the_users_zone_comes_with_the_user_in_one_query(client, shanghai_rep, d
     with django_assert_num_queries(1):
         user = OneQueryPermissionsBackend().get_user(shanghai_rep.pk)
         assert profile_of(user).time_zone == "Asia/Shanghai"
-
