@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users, teams and roles")
 
     def ready(self) -> None:
+        from accounts import receivers  # noqa: F401  (the time zone guessed at sign-in)
         from accounts.roles import sync_roles_after_migrate
 
         # After every migrate the role groups hold exactly what accounts/roles.py declares, so a new

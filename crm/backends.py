@@ -27,9 +27,9 @@ class OneQueryPermissionsBackend(ModelBackend):
 
     def get_user(self, user_id):
         # Every request reads the user; the session checks (security.sessions) compare the session with the
-        # user's session generation, read here in the same query.
+        # user's session generation, and accounts.middleware reads their profile: both come in the same query.
         try:
-            user = get_user_model()._default_manager.select_related("session_generation").get(pk=user_id)
+            user = get_user_model()._default_manager.select_related("session_generation", "profile").get(pk=user_id)
         except ObjectDoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

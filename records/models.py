@@ -80,6 +80,10 @@ class AuditEntry(models.Model):
         ROLE_CHANGE = "role_change", _("Roles changed")
         TEAM_CHANGE = "team_change", _("Team changed")
         DUPLICATE_HINT = "duplicate_hint", _("Duplicate outside reach reported")
+        PROFILE_CHANGE = "profile_change", _("Profile changed")
+        PASSWORD_CHANGE = "password_change", _("Password changed")
+        RESET_REQUESTED = "reset_requested", _("Password reset requested")
+        PASSWORD_RESET = "password_reset", _("Password reset")
 
     at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(

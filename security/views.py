@@ -1,4 +1,5 @@
-"""Sign-in with an optional second step, and the pages to turn two-factor authentication on and off."""
+"""Sign-in with an optional second step, the pages to turn two-factor authentication on and off, and changing or
+resetting a password."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import time
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import LoginView
@@ -27,6 +29,10 @@ from security.policy import is_administrator
 from security.qr import qr_data_uri
 from security.selectors import recovery_codes_left, two_factor_enabled
 from security.services import (
+    PasswordResetLimited,
+    password_change,
+    password_reset_complete,
+    password_reset_request,
     recovery_codes_create,
     session_generation_raise,
     totp_device_confirm,
@@ -206,3 +212,58 @@ class TwoFactorDisableView(LoginRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Two-factor authentication is off."))
         return redirect("security:two-factor")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page (current password, then the new one twice, checked by the site's password rules); the change
+    is recorded and ends the user's other sessions, this one goes on."""
+
+    def form_valid(self, form):
+        user = form.user
+        generation = password_change(user=user, password=form.cleaned_data["new_password1"], request=self.request)
+        update_session_auth_hash(self.request, user)
+        self.request.session[GENERATION] = generation
+        return redirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by email. The answer is the same whether or not anybody has that email; only the
+    limit on requests (per address and per email, like sign-in) is ever told."""
+
+    def form_valid(self, form):
+        try:
+            password_reset_request(
+                email=form.cleaned_data["email"],
+                domain=self.request.get_host(),
+                use_https=self.request.is_secure(),
+                request=self.request,
+            )
+        except PasswordResetLimited as exc:
+            minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+            if exc.by_address:
+                message = ngettext(
+                    "Too many password reset requests came from your address. Try again in %(minutes)s minute.",
+                    "Too many password reset requests came from your address. Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+            else:
+                message = ngettext(
+                    "Too many password reset requests were made for this email address. "
+                    "Try again in %(minutes)s minute.",
+                    "Too many password reset requests were made for this email address. "
+                    "Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+            form.add_error(None, message % {"minutes": minutes})
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return redirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the emailed link. A used or expired link shows a page saying so. The reset ends
+    every session of the user and signs nobody in."""
+
+    def form_valid(self, form):
+        password_reset_complete(user=form.user, password=form.cleaned_data["new_password1"], request=self.request)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())

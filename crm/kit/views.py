@@ -404,8 +404,10 @@ class CsvExportView(FilteredRowsMixin, LoginRequiredMixin, PermissionRequiredMix
             )
         self.exporting(filterset)
         rows = filterset.qs.iterator(chunk_size=self.chunk_size)
+        # The rows are streamed after the view returns: the user's time zone is taken now, not while streaming.
+        columns = export_columns(self.columns, model=filterset.qs.model)
         response = StreamingHttpResponse(
-            csv_lines(rows, export_columns(self.columns)), content_type="text/csv; charset=utf-8"
+            csv_lines(rows, columns, zone=timezone.get_current_timezone()), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}"'
         return response

@@ -32,6 +32,8 @@ USE_I18N = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and one date-time format per language, and the date forms accept: crm/formats/<language>/formats.py
+FORMAT_MODULE_PATH = ["crm.formats"]
 
 # DATABASES
 # DATABASE_URL: sqlite:////abs/path.sqlite3 (default: var/crm.sqlite3) or mysql://user:pass@host:3306/crm
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends sessions that sat idle, outlived SESSION_COOKIE_AGE, or began before their user was deactivated.
     "security.middleware.SessionExpiryMiddleware",
+    # The signed-in user's time zone and chosen language (accounts.models.Profile) for the rest of the request.
+    "accounts.middleware.UserPreferencesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Administrators reach nothing but two-factor enrolment until a second factor verified their sign-in.
     "security.middleware.TwoFactorRequiredMiddleware",
@@ -117,6 +121,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # The `when` filter writes every date and time of every page; it needs no {% load %}.
+            "builtins": ["crm.kit.templatetags.kit_dates"],
         },
     },
 ]
@@ -163,6 +169,10 @@ CRM_ADDRESS_FAILURE_LIMIT = env.int("CRM_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "security.addresses.client_address"
 AXES_VERBOSE = False
+# Password reset requests are limited like sign-in, within AXES_COOLOFF_MINUTES: this many for one email (known or
+# not, so the limit tells nothing about who has an account), and this many from one address.
+CRM_PASSWORD_RESET_EMAIL_LIMIT = env.int("CRM_PASSWORD_RESET_EMAIL_LIMIT", default=3)
+CRM_PASSWORD_RESET_ADDRESS_LIMIT = env.int("CRM_PASSWORD_RESET_ADDRESS_LIMIT", default=CRM_ADDRESS_FAILURE_LIMIT)
 
 # SESSIONS
 # A session ends 12 hours after sign-in (SESSION_COOKIE_AGE, counted from sign-in, not from the last request),

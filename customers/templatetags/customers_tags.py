@@ -1,14 +1,10 @@
 """Formatting helpers for customer templates; they never query the database. The tags every list, form and
-history uses (sort links, filter selects, people's names) are the page kit's: `{% load kit_tags %}`."""
-
-from datetime import datetime
+history uses (sort links, filter selects, people's names) are the page kit's: `{% load kit_tags %}`; dates and times
+are written by the kit's `when` filter, which every template has."""
 
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.utils import timezone
 from django.utils.html import format_html
 
-from crm.timezones import localtime_or_utc
 from customers.models import Customer
 
 register = template.Library()
@@ -65,18 +61,6 @@ def status_badge(relationship):
         _STATUS_CLASSES.get(relationship.status, ""),
         relationship.get_status_display(),
     )
-
-
-@register.filter
-def local_date(value, arg=None):
-    """`value|date:arg` in the active time zone, except that a time too near year 1 or 9999 to convert to it
-    (0001-01-01 00:00 UTC is in year 0 in Los Angeles) is shown as stored, in UTC, instead of failing the page.
-
-    Django's own `date` filter converts before it is called (expects_localtime), where the error cannot be caught.
-    """
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = localtime_or_utc(value)
-    return date_filter(value, arg)
 
 
 @register.filter

@@ -6,6 +6,11 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
+  // Sign-in sends the browser's time zone; the first sign-in makes it the user's (accounts.receivers).
+  document.querySelectorAll("input[data-browser-time-zone]").forEach(function (input) {
+    try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { input.value = ""; }
+  });
+
   // Irreversible actions ask once more.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

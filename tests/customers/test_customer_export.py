@@ -30,8 +30,8 @@ HEADER = [
     "Score",
     "Owner",
     "Tags",
-    "Created",
-    "Updated",
+    "Created (UTC)",  # times in the reader's time zone, here the site's
+    "Updated (UTC)",
 ]
 
 

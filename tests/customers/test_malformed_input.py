@@ -1,16 +1,18 @@
 """Input nobody types on purpose: numbers in odd scripts, searches of a thousand words, dates at the edge of the
 calendar. Each answers with a page or a plain message, never a server error."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
+from accounts.models import Profile
 from customers.models import Interaction
 from customers.services import interaction_log
 from tests.customers._support import committed_db, listed_names, page_text
+from tests.factories.accounts import ProfileFactory
 from tests.factories.customers import CustomerFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,13 +122,20 @@ def test_list_search_of_exactly_200_characters_is_searched(client, rep):
 # Dates at the edge of the calendar ------------------------------------------------------------------------------
 
 
+@contextmanager
+def _user_zone(user, zone):
+    """The user's requests run in `zone`, their own time zone (accounts.middleware activates it)."""
+    Profile.objects.update_or_create(user=user, defaults={"time_zone": zone})
+    yield
+
+
 def test_customer_page_shows_an_interaction_dated_year_one_west_of_utc(client, rep, customer):
     # given: a row stored before dates were checked; in Los Angeles, 0001-01-01 00:00 UTC is in year 0
     InteractionFactory(customer=customer, subject="Imported long ago", occurred_at=YEAR_ONE)
     client.force_login(rep)
 
     # when
-    with timezone.override("America/Los_Angeles"):
+    with _user_zone(rep, "America/Los_Angeles"):
         response = client.get(customer.get_absolute_url())
 
     # then: the page answers, showing the stored time as it is (UTC)
@@ -142,7 +151,7 @@ def test_customer_page_shows_an_interaction_dated_year_9999_east_of_utc(client, 
     )
     client.force_login(rep)
 
-    with timezone.override("Asia/Shanghai"):
+    with _user_zone(rep, "Asia/Shanghai"):
         response = client.get(customer.get_absolute_url())
 
     assert response.status_code == 200
@@ -155,7 +164,7 @@ def test_logging_an_interaction_before_1900_is_refused_with_a_message(client, re
     client.force_login(rep)
     data = {"channel": "call", "direction": "outbound", "occurred_at": typed, "subject": "Old call"}
 
-    with timezone.override(zone):
+    with _user_zone(rep, zone):
         response = client.post(reverse("customers:interaction-create", args=[customer.pk]), data)
 
     assert response.status_code == 200
@@ -186,12 +195,12 @@ def test_interaction_on_the_first_day_of_1900_is_accepted(rep, customer):
     assert interaction.pk is not None
 
 
-def test_customer_page_still_shows_interactions_in_the_active_time_zone(client, rep, customer):
+def test_customer_page_still_shows_interactions_in_the_users_time_zone(client, rep, customer):
     InteractionFactory(customer=customer, subject="Summer call", occurred_at=datetime(2024, 6, 1, 12, 0, tzinfo=UTC))
+    ProfileFactory(user=rep, time_zone="America/Los_Angeles")  # each request runs in its user's zone
     client.force_login(rep)
 
-    with timezone.override("America/Los_Angeles"):
-        response = client.get(customer.get_absolute_url())
+    response = client.get(customer.get_absolute_url())
 
     assert 'datetime="2024-06-01T05:00:00-07:00"' in page_text(response)
 
@@ -200,7 +209,7 @@ def test_admin_lists_an_interaction_dated_year_one_west_of_utc(client, administr
     InteractionFactory(customer=customer, subject="Imported long ago", occurred_at=YEAR_ONE)
     client.force_login(administrator)
 
-    with timezone.override("America/Los_Angeles"):
+    with _user_zone(administrator, "America/Los_Angeles"):
         response = client.get(reverse("admin:customers_interaction_changelist"))
 
     assert response.status_code == 200
@@ -212,7 +221,7 @@ def test_admin_opens_an_interaction_dated_year_one_west_of_utc_so_it_can_be_corr
     interaction = InteractionFactory(customer=customer, subject="Imported long ago", occurred_at=YEAR_ONE)
     url = reverse("admin:customers_interaction_change", args=[interaction.pk])
     client.force_login(administrator)
-    with timezone.override("America/Los_Angeles"):
+    with _user_zone(administrator, "America/Los_Angeles"):
         page = client.get(url)
         # when: the date is corrected
         response = client.post(

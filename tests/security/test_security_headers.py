@@ -93,6 +93,11 @@ def pages(administrator, customer, foreign_customer):
         "customers:contact-erase": {**pk, "contact_pk": contact.pk},
         "records:recycle-bin": {},
         "records:audit-log": {},
+        "accounts:profile": {},
+        "password_reset": {},
+        "password_reset_done": {},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the page for a link that fails
+        "password_reset_complete": {},
     }
 
 
