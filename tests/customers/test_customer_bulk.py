@@ -109,6 +109,7 @@ def test_whole_filter_asks_for_confirmation_with_the_count_then_applies(client, 
     applied = client.post(BULK_URL, {**data, "confirm": "on"})
 
     assert asked.status_code == 200 and "Move 3 customers to the stage Customer?" in page_text(asked)
+    assert "no-store" in asked["Cache-Control"] and "script-src 'self'" in asked["Content-Security-Policy"]
     assert unchanged == {"lead"}
     assert applied.status_code == 302 and "3 customers moved to the stage Customer." in _messages(applied)
     assert Customer.objects.filter(lifecycle_stage="customer").count() == 3

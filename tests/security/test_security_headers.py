@@ -38,6 +38,7 @@ NOT_PAGES = {
     "security:sign-in-code": "needs a password step first (fetched in its own test)",
     "records:deletion-restore": "POST only",
     "records:deletion-purge": "POST only",
+    "customers:customer-bulk": "POST only (its confirmation page is checked in tests/customers/test_customer_bulk.py)",
 }
 
 
