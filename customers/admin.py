@@ -63,10 +63,23 @@ class CustomerAdmin(HistoryAdmin):
 
     def create(self, request, obj, form):
         # The admin is a staff tool: it may create a customer whose email matches another (no confirm step).
-        services.customer_create(by=request.user, customer=obj, allow_duplicate=True)
+        services.customer_create(
+            by=request.user, customer=obj, allow_duplicate=True, tags=form.cleaned_data.get("tags") or ()
+        )
 
     def update(self, request, obj, form):
-        services.customer_update(customer=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version"))
+        services.customer_update(
+            customer=obj,
+            by=request.user,
+            expected_version=form.cleaned_data.get("seen_version"),
+            tags=form.cleaned_data.get("tags"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The service saved the tags with the customer, in the same history entry; form.save_m2m() would set them
+        # again and write a second entry.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete(self, request, obj):
         services.customer_delete(customer=obj, by=request.user)
