@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "security.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The site's 404 and 403 pages for what views refuse, also with DEBUG on (no technical page listing URLs).
+    "crm.middleware.SiteErrorPagesMiddleware",
     # https://django-axes.readthedocs.io/en/latest/2_installation.html: AxesMiddleware goes last
     "axes.middleware.AxesMiddleware",
 ]
