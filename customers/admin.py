@@ -34,18 +34,8 @@ class HistoryAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(HistoryAdmin):
-    list_display = [
-        "name",
-        "kind",
-        "email",
-        "phone",
-        "city",
-        "country",
-        "tier",
-        "lifecycle_stage",
-        "owner",
-        "updated_at",
-    ]
+    # Fits a 1,400 px window beside the filters: the kind is a filter, and the city goes with the country.
+    list_display = ["name", "email", "phone", "location", "tier", "lifecycle_stage", "owner", "updated_at"]
     list_filter = ["tier", "lifecycle_stage", "kind", "industry", "source", "tags"]
     # Prefix and exact searches use the indexes; a leading-wildcard search would read every row.
     search_fields = ["^name", "=email", "^phone_digits"]
@@ -60,6 +50,10 @@ class CustomerAdmin(HistoryAdmin):
     # Admin counts exactly (its pages print the total as a plain number), once rather than twice.
     show_full_result_count = False
     list_per_page = 50
+
+    @admin.display(description=_("Location"), ordering="country")
+    def location(self, obj):
+        return ", ".join(part for part in (obj.city, obj.country.name) if part) or "—"
 
     def create(self, request, obj, form):
         # The admin is a staff tool: it may create a customer whose email matches another (no confirm step).

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "simple_history",
-    "axes",
+    "security.apps.AxesConfig",  # django-axes, with a translated name
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
