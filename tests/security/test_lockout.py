@@ -174,7 +174,7 @@ def test_lockout_page_says_when_to_try_again(client, rep):
 
     # then
     retry_at = time_filter(timezone.localtime(last_failure + timedelta(minutes=15)))
-    assert f"You can try again after {retry_at}." in page_text(response)
+    assert f"From {retry_at} you can sign in again." in page_text(response)
 
 
 @override_settings(AXES_IPWARE_PROXY_COUNT=0, CRM_ADDRESS_FAILURE_LIMIT=8)
@@ -186,7 +186,7 @@ def test_address_lockout_page_says_when_every_counted_failure_has_expired(client
 
     last_failure = AccessAttempt.objects.filter(ip_address="198.51.100.50").latest("attempt_time").attempt_time
     retry_at = time_filter(timezone.localtime(last_failure + timedelta(minutes=15)))
-    assert response.status_code == 429 and f"You can try again after {retry_at}." in page_text(response)
+    assert response.status_code == 429 and f"From {retry_at} you can sign in again." in page_text(response)
 
 
 def test_lockout_page_offers_no_password_reset_where_the_site_has_none(client, rep):
