@@ -31,6 +31,7 @@ urlpatterns = [
     path("i18n/setlang/", language_set_view, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("customers/", include("customers.urls")),
     path("records/", include("records.urls")),
     path("admin/", admin.site.urls),

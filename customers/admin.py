@@ -34,18 +34,8 @@ class HistoryAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(HistoryAdmin):
-    list_display = [
-        "name",
-        "kind",
-        "email",
-        "phone",
-        "city",
-        "country",
-        "tier",
-        "lifecycle_stage",
-        "owner",
-        "updated_at",
-    ]
+    # Fits a 1,400 px window beside the filters: the kind is a filter, and the city goes with the country.
+    list_display = ["name", "email", "phone", "location", "tier", "lifecycle_stage", "owner", "updated_at"]
     list_filter = ["tier", "lifecycle_stage", "kind", "industry", "source", "tags"]
     # Prefix and exact searches use the indexes; a leading-wildcard search would read every row.
     search_fields = ["^name", "=email", "^phone_digits"]
@@ -61,12 +51,29 @@ class CustomerAdmin(HistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
 
+    @admin.display(description=_("Location"), ordering="country")
+    def location(self, obj):
+        return ", ".join(part for part in (obj.city, obj.country.name) if part) or "—"
+
     def create(self, request, obj, form):
         # The admin is a staff tool: it may create a customer whose email matches another (no confirm step).
-        services.customer_create(by=request.user, customer=obj, allow_duplicate=True)
+        services.customer_create(
+            by=request.user, customer=obj, allow_duplicate=True, tags=form.cleaned_data.get("tags") or ()
+        )
 
     def update(self, request, obj, form):
-        services.customer_update(customer=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version"))
+        services.customer_update(
+            customer=obj,
+            by=request.user,
+            expected_version=form.cleaned_data.get("seen_version"),
+            tags=form.cleaned_data.get("tags"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The service saved the tags with the customer, in the same history entry; form.save_m2m() would set them
+        # again and write a second entry.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete(self, request, obj):
         services.customer_delete(customer=obj, by=request.user)

@@ -146,6 +146,23 @@ class RelationshipForm(VersionedFormMixin, forms.ModelForm):
             *(["to_customer"] if "to_customer" in self.fields else []), Row(Column("kind"), Column("status")), "notes"
         )
 
+    @property
+    def selected_name(self) -> str:
+        """The name of the customer picked as the other side, for the search box when the form comes back; only
+        of a customer the field accepts (the user's reach), so a planted id never shows another owner's name."""
+        if "to_customer" not in self.fields or not self.is_bound:
+            return ""
+        chosen = self.cleaned_data.get("to_customer") if hasattr(self, "cleaned_data") else None
+        if chosen is None:
+            field = self.fields["to_customer"]
+            try:
+                chosen = field.clean(
+                    field.widget.value_from_datadict(self.data, self.files, self.add_prefix("to_customer"))
+                )
+            except forms.ValidationError:
+                return ""
+        return chosen.name if chosen is not None else ""
+
 
 class IdListField(forms.Field):
     """Record ids from repeated query or form values (`id=3&id=8`): whole numbers, at most `max_ids` of them."""

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from crm.db import OwnedRecord, TimeStampedModel
 from customers.validators import validate_phone
+from records.history import HistoricalRecords as OneEntryHistoricalRecords
 
 
 class Tag(TimeStampedModel):
@@ -103,7 +104,8 @@ class Customer(OwnedRecord):
     tags = models.ManyToManyField(Tag, related_name="customers", blank=True, verbose_name=_("tags"))
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["phone_digits", "updated_at", "deletion"], m2m_fields=[tags])
+    # One entry per save, the tags included: services save inside records.history.one_history_entry.
+    history = OneEntryHistoricalRecords(excluded_fields=["phone_digits", "updated_at", "deletion"], m2m_fields=[tags])
 
     class Meta:
         ordering = ["name", "id"]

@@ -20,6 +20,7 @@ from customers.models import Contact, Customer, Interaction, Relationship, Tag
 from customers.selectors import customer_duplicates, customer_scope, customer_visibility, owners_for
 from customers.validators import phone_digits
 from records.audit import audit_record
+from records.history import one_history_entry
 from records.models import AuditEntry, Deletion
 from records.services import deletion_create
 from records.versioning import version_claim
@@ -128,7 +129,7 @@ def customer_create(
             raise DuplicateCustomerError(
                 visible=[d for d in duplicates if can_see(d)], hidden_match=_duplicate_match(customer, hidden)
             )
-    with transaction.atomic():
+    with transaction.atomic(), one_history_entry(customer):
         customer._history_user = by
         customer.save()
         if tags:
@@ -154,9 +155,10 @@ def customer_update(
         _check_owner(owner=customer.owner, by=by)
     customer.full_clean()
     customer._history_user = by
-    customer.save()
-    if tags is not None and set(customer.tags.all()) != set(tags):
-        customer.tags.set(tags)
+    with one_history_entry(customer):
+        customer.save()
+        if tags is not None and set(customer.tags.all()) != set(tags):
+            customer.tags.set(tags)
     if customer.owner_id != current.owner_id:
         audit_record(
             action=AuditEntry.Action.OWNER_CHANGE,

@@ -260,13 +260,27 @@ class ContactDeleteView(CustomerObjectMixin, kit.ChildDeleteView):
 
 
 class InteractionCreateView(CustomerObjectMixin, kit.ChildCreateView):
-    """The full interaction form; the customer page posts its quick form here too."""
+    """The full interaction form; the customer page posts its quick form here too (with `quick_log`), and a
+    rejected quick form is shown again on the customer page, with its errors and what was typed."""
 
     permission_required = "customers.add_interaction"
     form_class = InteractionForm
     service = services.interaction_log
     heading = gettext_lazy("Log an interaction")
     success_message = gettext_lazy("The interaction was logged.")
+
+    def form_invalid(self, form):
+        if not self.request.POST.get("quick_log"):
+            return super().form_invalid(form)
+        page = CustomerDetailView()
+        page.setup(self.request, pk=self.customer.pk)
+        if not page.has_permission():
+            return super().form_invalid(form)
+        context = page.get_context_data(interaction_form=form)
+        # The timeline's page links are relative to the page's address, which is this form's here, not the
+        # customer page's: the first page of the timeline is shown without them.
+        context.update(timeline_older=None, timeline_newer=None)
+        return page.render_to_response(context)
 
 
 class InteractionUpdateView(CustomerObjectMixin, kit.ChildUpdateView):

@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -19,3 +20,11 @@ class TwoFactorAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "security.admin_site.TwoFactorAdminSite"
+
+
+class AxesConfig(axes_apps.AppConfig):
+    """django-axes, named in the reader's language in the admin (its models' names are translated in our
+    catalogue: axes ships no Chinese)."""
+
+    default = False
+    verbose_name = _("Sign-in attempts")

@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "simple_history",
-    "axes",
+    "security.apps.AxesConfig",  # django-axes, with a translated name
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "security.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The site's 404 and 403 pages for what views refuse, also with DEBUG on (no technical page listing URLs).
+    "crm.middleware.SiteErrorPagesMiddleware",
     # https://django-axes.readthedocs.io/en/latest/2_installation.html: AxesMiddleware goes last
     "axes.middleware.AxesMiddleware",
 ]

@@ -158,3 +158,51 @@ def test_stale_interaction_edit_is_refused_and_keeps_the_other_change(client, re
     assert "Someone else changed this record after you opened it" in page_text(response)
     interaction.refresh_from_db()
     assert interaction.subject == "Call about the contract"
+
+
+# The quick form on the customer page ------------------------------------------------------------------------------
+
+
+def test_rejected_quick_log_shows_the_customer_page_with_errors_and_the_values_typed(client, rep, customer):
+    # given: the customer page's own form, with the subject left out
+    InteractionFactory(customer=customer, subject="Earlier call")
+    client.force_login(rep)
+
+    # when
+    response = client.post(_url(customer), _form(subject="", summary="Long notes I do not want to lose", quick_log="1"))
+
+    # then: the customer page again, not a redirect and not the separate page, with the error in the quick form
+    assert response.status_code == 200
+    assert "customers/customer_detail.html" in [t.name for t in response.templates]
+    quick_form = section_text(response, "log-heading")
+    assert "This field is required." in quick_form and "Long notes I do not want to lose" in quick_form
+    assert "Earlier call" in section_text(response, "timeline-heading")
+    assert "buyer@acme.test" in section_text(response, "profile-heading")
+    assert not Interaction.objects.exclude(subject="Earlier call").exists()
+
+
+def test_quick_form_says_it_comes_from_the_customer_page(client, rep, customer):
+    client.force_login(rep)
+
+    quick_form = client.get(customer.get_absolute_url()).content.decode()
+
+    assert 'name="quick_log" value="1"' in quick_form
+
+
+def test_rejected_full_form_stays_on_the_full_page(client, rep, customer):
+    client.force_login(rep)
+
+    response = client.post(_url(customer), _form(subject=""))
+
+    assert response.status_code == 200
+    assert "customers/customer_detail.html" not in [t.name for t in response.templates]
+    assert "Log an interaction" in page_text(response) and "This field is required." in page_text(response)
+
+
+def test_accepted_quick_log_goes_back_to_the_customer_page(client, rep, customer):
+    client.force_login(rep)
+
+    response = client.post(_url(customer), _form(quick_log="1"))
+
+    assert response.status_code == 302 and response.url == customer.get_absolute_url()
+    assert Interaction.objects.get().subject == "Discussed the renewal"

@@ -1,5 +1,7 @@
 """Relating customers: picking the other side from the user's scope, refusals, editing, and the autocomplete."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -229,3 +231,51 @@ def test_autocomplete_requires_login(client, customer):
     response = client.get(AUTOCOMPLETE, {"q": "acme"})
 
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def _search_box_value(response) -> str:
+    match = re.search(r'<input type="search" id="to-customer-search"[^>]*value="([^"]*)"', page_text(response), re.S)
+    assert match, "the search box is on the page"
+    return match.group(1)
+
+
+def test_refused_relationship_keeps_the_chosen_customers_name(client, rep, customer, birch):
+    # given: a customer picked from the suggestions, but no relationship chosen
+    client.force_login(rep)
+
+    # when
+    response = client.post(_create_url(customer), {"to_customer": birch.pk, "kind": "", "status": "good"})
+
+    # then: the form comes back with the name in the search box, next to the id it stands for
+    assert response.status_code == 200 and "This field is required." in page_text(response)
+    assert _search_box_value(response) == "Birch Bakery"
+    assert f'name="to_customer" value="{birch.pk}"' in page_text(response)
+
+
+def test_relationship_the_service_refuses_keeps_the_chosen_customers_name(client, rep, customer, birch):
+    RelationshipFactory(from_customer=customer, to_customer=birch, kind="partner")
+    client.force_login(rep)
+
+    response = client.post(_create_url(customer), {"to_customer": birch.pk, "kind": "partner", "status": "good"})
+
+    assert response.status_code == 200 and Relationship.objects.count() == 1
+    assert _search_box_value(response) == "Birch Bakery"
+
+
+@pytest.mark.parametrize("posted", ["not-a-number", "99999999", ""])
+def test_refused_relationship_without_a_valid_pick_leaves_the_search_box_empty(client, rep, customer, posted):
+    client.force_login(rep)
+
+    response = client.post(_create_url(customer), {"to_customer": posted, "kind": "partner", "status": "good"})
+
+    assert response.status_code == 200
+    assert _search_box_value(response) == ""
+
+
+def test_refused_relationship_never_names_a_customer_outside_reach(client, rep, customer, foreign_customer):
+    client.force_login(rep)
+
+    response = client.post(_create_url(customer), {"to_customer": foreign_customer.pk, "kind": "", "status": "good"})
+
+    assert _search_box_value(response) == ""
+    assert foreign_customer.name not in page_text(response)

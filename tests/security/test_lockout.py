@@ -1,9 +1,14 @@
 """Sign-in lockout behind the TLS proxy: each client keyed by its own address, forged headers ignored, and an
 address guessing at many users locked as a whole."""
 
+from datetime import timedelta
+
 import pytest
+from axes.models import AccessAttempt
+from django.template.defaultfilters import time as time_filter
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from security.addresses import client_address
 from tests.customers._support import page_text
@@ -143,3 +148,55 @@ def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(client,
 
     # then
     assert response.status_code == 429
+
+
+# The lockout page ---------------------------------------------------------------------------------------------------
+
+
+def _locked_out(client, *, remote="198.51.100.40"):
+    for _ in range(5):
+        _sign_in(client, "rep.one", "wrong-password", remote=remote)
+    response = _sign_in(client, "rep.one", PASSWORD, remote=remote)
+    assert response.status_code == 429
+    return response
+
+
+def test_lockout_page_leads_back_to_sign_in(client, rep):
+    html = page_text(_locked_out(client))
+
+    assert f'href="{LOGIN}"' in html and "Back to sign-in" in html
+
+
+def test_lockout_page_says_when_to_try_again(client, rep):
+    # given: the lock counts from the last failed attempt, not from when the page is shown
+    response = _locked_out(client)
+    last_failure = AccessAttempt.objects.get(username="rep.one").attempt_time
+
+    # then
+    retry_at = time_filter(timezone.localtime(last_failure + timedelta(minutes=15)))
+    assert f"From {retry_at} you can sign in again." in page_text(response)
+
+
+@override_settings(AXES_IPWARE_PROXY_COUNT=0, CRM_ADDRESS_FAILURE_LIMIT=8)
+def test_address_lockout_page_says_when_every_counted_failure_has_expired(client, rep):
+    for user in _users(4):
+        for _ in range(2):
+            _sign_in(client, user.username, "Summer2026!", remote="198.51.100.50")
+    response = _sign_in(client, "rep.one", PASSWORD, remote="198.51.100.50")
+
+    last_failure = AccessAttempt.objects.filter(ip_address="198.51.100.50").latest("attempt_time").attempt_time
+    retry_at = time_filter(timezone.localtime(last_failure + timedelta(minutes=15)))
+    assert response.status_code == 429 and f"From {retry_at} you can sign in again." in page_text(response)
+
+
+def test_lockout_page_offers_no_password_reset_where_the_site_has_none(client, rep):
+    html = page_text(_locked_out(client))
+
+    assert "Reset your password" not in html
+
+
+@override_settings(ROOT_URLCONF="tests.security.urls_with_password_reset")
+def test_lockout_page_offers_password_reset_where_the_site_has_it(client, rep):
+    html = page_text(_locked_out(client))
+
+    assert 'href="/accounts/password-reset/"' in html and "Reset your password" in html

@@ -32,6 +32,7 @@ NOT_PAGES = {
     "logout": "POST only",
     "set_language": "POST only",
     "health": "JSON for the load balancer",
+    "favicon": "a redirect to the static icon",
     "home": "a redirect",
     "customers:customer-autocomplete": "JSON",
     "login": "for anonymous users (fetched in its own test)",
