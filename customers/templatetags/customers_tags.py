@@ -7,6 +7,8 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
 
 from crm.timezones import localtime_or_utc
 from customers.models import Customer
@@ -85,3 +87,23 @@ def minutes(duration):
     if not duration:
         return 0
     return max(1, -(-int(duration.total_seconds()) // 60))
+
+
+@register.simple_tag
+def last_contacted(customer):
+    """When the customer was last contacted, relative ("3 days ago"), with the exact time on hover; "Never"."""
+    value = customer.last_contacted_at
+    if value is None:
+        return format_html('<span class="text-body-secondary">{}</span>', _("Never"))
+    now = timezone.now()
+    if value > now:
+        relative = _("in %(time)s") % {"time": timeuntil(value, now, depth=1)}
+    else:
+        relative = _("%(time)s ago") % {"time": timesince(value, now, depth=1)}
+    local = localtime_or_utc(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        date_filter(local, "SHORT_DATETIME_FORMAT"),
+        relative,
+    )
