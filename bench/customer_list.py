@@ -14,13 +14,24 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-TARGETS = {"first page": 50, "filter": 50, "search": 200, "detail": 50, "admin": 1000, "bin": 50}
+TARGETS = {
+    "first page": 50,
+    "filter": 50,
+    "sort": 50,
+    "page": 50,
+    "deep page": 200,
+    "search": 200,
+    "detail": 50,
+    "admin": 1000,
+    "bin": 50,
+}
 
 
 def main() -> int:
@@ -165,6 +176,7 @@ def run_scenarios(repeat: int) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from customers.models import Customer
 
@@ -173,12 +185,27 @@ def run_scenarios(repeat: int) -> None:
     total = Customer.objects.count()
     rep_customer = Customer.objects.filter(owner=rep).order_by("pk").values_list("pk", flat=True).first()
     sample = Customer.objects.filter(owner=rep).order_by("-pk").values_list("email", "phone_digits").first()
+    today = timezone.localdate()
+    month_ago = today - timedelta(days=30)
     scenarios = [
         ("first page", "/customers/"),
         ("filter", "/customers/?tier=A"),
         ("filter", "/customers/?country=DE&lifecycle_stage=customer"),
         ("filter", "/customers/?tag=1"),
         ("filter", "/customers/?sort=-updated"),
+        ("filter", "/customers/?source=referral"),
+        ("filter", "/customers/?industry=finance"),
+        ("filter", f"/customers/?created_from={month_ago}&created_to={today}"),
+        ("filter", "/customers/?not_contacted=30"),
+        ("filter", "/customers/?not_contacted=never"),
+        ("sort", "/customers/?sort=last_contacted"),
+        ("sort", "/customers/?sort=-last_contacted"),
+        ("sort", "/customers/?sort=owner"),
+        ("sort", "/customers/?sort=-owner"),
+        # Past the counted cap (1,000 rows = 40 pages): a page just past it, then deep pages read by keys first.
+        ("page", "/customers/?page=60"),
+        ("deep page", "/customers/?page=2000"),
+        ("deep page", "/customers/?page=2000&sort=owner"),
         ("search", "/customers/?q=smith"),
         ("search", "/customers/?q=harbor+logistics"),
         ("search", "/customers/?q=王"),

@@ -8,6 +8,9 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.reach import Domain, register_domain
+        from customers.models import Interaction
+        from customers.services import customer_contacted_refresh
+        from records.hooks import watch_bin
 
         register_domain(
             Domain(
@@ -17,3 +20,5 @@ class CustomersConfig(AppConfig):
                 read_all_perm="customers.read_all_customers",
             )
         )
+        # A customer's "last contacted" follows its interactions into and out of the recycle bin.
+        watch_bin(Interaction, field="customer_id", callback=customer_contacted_refresh)

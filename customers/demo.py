@@ -271,6 +271,7 @@ def seed_demo(
         "notes",
         "created_at",
         "updated_at",
+        "last_contacted_at",
     ]
     contact_cols = ["id", "customer_id", "name", "role", "email", "phone", "is_primary", "created_at", "updated_at"]
     interaction_cols = [
@@ -303,27 +304,25 @@ def seed_demo(
             created = gen.moment(two_years_ago)
             created_db = db_time(created)
             owner_id = rng.choice(owner_ids)
-            rows_customers.append(
-                (
-                    pk,
-                    "company" if is_company else "person",
-                    gen.company_name(country) if is_company else gen.person_name(country),
-                    phone,
-                    phone_digits(phone),
-                    f"{'contact' if is_company else 'customer'}{pk}@example.{country.lower()}",
-                    f"{rng.randint(1, 400)} {rng.choice(STREETS)}",
-                    rng.choice(CITIES[country]),
-                    country,
-                    rng.choice(industries) if is_company else "",
-                    rng.choice(sources),
-                    rng.choices("ABC", (1, 3, 6))[0],
-                    rng.choice(stage_weights),
-                    owner_id,
-                    "",
-                    created_db,
-                    db_time(gen.moment(created)),
-                )
-            )
+            customer_row = [
+                pk,
+                "company" if is_company else "person",
+                gen.company_name(country) if is_company else gen.person_name(country),
+                phone,
+                phone_digits(phone),
+                f"{'contact' if is_company else 'customer'}{pk}@example.{country.lower()}",
+                f"{rng.randint(1, 400)} {rng.choice(STREETS)}",
+                rng.choice(CITIES[country]),
+                country,
+                rng.choice(industries) if is_company else "",
+                rng.choice(sources),
+                rng.choices("ABC", (1, 3, 6))[0],
+                rng.choice(stage_weights),
+                owner_id,
+                "",
+                created_db,
+                db_time(gen.moment(created)),
+            ]
             for tag_id in rng.sample(tag_ids, rng.choice((0, 0, 1, 1, 2))):
                 rows_tags.append((pk, tag_id))
             if is_company:
@@ -342,9 +341,12 @@ def seed_demo(
                             created_db,
                         )
                     )
+            last_contacted = None
             for _ in range(rng.choice((0, 1, 2, 2, 3, 4))):
                 channel = rng.choice(channels)
-                when = db_time(gen.moment(created))
+                moment = gen.moment(created)
+                last_contacted = max(last_contacted or moment, moment)
+                when = db_time(moment)
                 rows_interactions.append(
                     (
                         next_interaction + len(rows_interactions),
@@ -361,6 +363,7 @@ def seed_demo(
                         when,
                     )
                 )
+            rows_customers.append((*customer_row, db_time(last_contacted) if last_contacted else None))
             if i > 0 and rng.random() < 0.03:
                 rows_relationships.append(
                     (

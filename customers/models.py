@@ -103,9 +103,15 @@ class Customer(OwnedRecord):
     )
     tags = models.ManyToManyField(Tag, related_name="customers", blank=True, verbose_name=_("tags"))
     notes = models.TextField(_("notes"), blank=True)
+    # The latest `occurred_at` of the customer's live interactions (None: never contacted), kept by the interaction
+    # services and the recycle bin (customers.services.customer_contacted_refresh) so the list can sort and filter
+    # by it from an index. Derived, so not in the field history and not a change to the customer's version.
+    last_contacted_at = models.DateTimeField(_("last contacted"), null=True, blank=True, editable=False)
 
     # One entry per save, the tags included: services save inside records.history.one_history_entry.
-    history = OneEntryHistoricalRecords(excluded_fields=["phone_digits", "updated_at", "deletion"], m2m_fields=[tags])
+    history = OneEntryHistoricalRecords(
+        excluded_fields=["phone_digits", "updated_at", "deletion", "last_contacted_at"], m2m_fields=[tags]
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -134,6 +140,18 @@ class Customer(OwnedRecord):
             models.Index(fields=["lifecycle_stage", "deletion", "name"], name="customer_stage_live_idx"),
             models.Index(fields=["country", "deletion", "name"], name="customer_country_live_idx"),
             models.Index(fields=["deletion", "updated_at"], name="customer_live_updated_idx"),
+            # "Last contacted" sort and "not contacted in N days" filter: NULL (never) and the range before the cutoff
+            # are two ranges of one index, in sort order; a rep's list has its own.
+            models.Index(fields=["deletion", "last_contacted_at"], name="customer_live_contacted_idx"),
+            models.Index(fields=["owner", "deletion", "last_contacted_at"], name="customer_owner_live_cont_idx"),
+            # The source and industry filters with the default sort, for everyone and for one owner's list.
+            models.Index(fields=["source", "deletion", "name"], name="customer_source_live_idx"),
+            models.Index(fields=["industry", "deletion", "name"], name="customer_industry_live_idx"),
+            models.Index(fields=["owner", "source", "deletion", "name"], name="customer_owner_source_lv_idx"),
+            models.Index(fields=["owner", "industry", "deletion", "name"], name="customer_owner_indus_lv_idx"),
+            # "Created between": the range is read from the index and only its rows are sorted.
+            models.Index(fields=["deletion", "created_at"], name="customer_live_created_idx"),
+            models.Index(fields=["owner", "deletion", "created_at"], name="customer_owner_live_crt_idx"),
             models.Index(fields=["email"], name="customer_email_idx"),
             models.Index(fields=["phone_digits"], name="customer_phone_idx"),
         ]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from accounts import reach
@@ -151,6 +151,8 @@ def customer_update(
     reach.check(customer, user=by)
     current = version_claim(customer, expected=expected_version)
     _apply(customer, fields)
+    # Derived from the interactions, not edited: keep the value of the locked row, not the caller's older copy.
+    customer.last_contacted_at = current.last_contacted_at
     if customer.owner_id != current.owner_id:
         _check_owner(owner=customer.owner, by=by)
     customer.full_clean()
@@ -240,6 +242,19 @@ def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> Deletion:
     return deletion_create(root=contact, by=by)
 
 
+def customer_contacted_refresh(customer_ids: Iterable[int]) -> None:
+    """Set each customer's `last_contacted_at` to the latest `occurred_at` of its live interactions (None when it
+    has none). One UPDATE, each customer's value read from the interaction timeline index. Called by the
+    interaction services, and by the recycle bin when it takes, restores or purges interactions
+    (registered in CustomersConfig.ready); not a change to the customer, so neither its version nor
+    `updated_at` moves."""
+    ids = sorted({pk for pk in customer_ids if pk is not None})
+    if not ids:
+        return
+    latest = Interaction.objects.filter(customer_id=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    Customer.all_objects.filter(pk__in=ids).update(last_contacted_at=Subquery(latest))
+
+
 @transaction.atomic
 def interaction_log(
     *, customer: Customer, by: AbstractBaseUser, interaction: Interaction | None = None, **fields: Any
@@ -255,6 +270,7 @@ def interaction_log(
     interaction.full_clean()
     interaction._history_user = by
     interaction.save()
+    customer_contacted_refresh([interaction.customer_id])
     return interaction
 
 
@@ -273,11 +289,13 @@ def interaction_update(
     interaction.full_clean()
     interaction._history_user = by
     interaction.save()
+    # Its time may have moved, or it may have moved to another customer: both customers' latest contact.
+    customer_contacted_refresh([current.customer_id, interaction.customer_id])
     return interaction
 
 
 def interaction_delete(*, interaction: Interaction, by: AbstractBaseUser) -> Deletion:
-    """Move an interaction to the recycle bin."""
+    """Move an interaction to the recycle bin (which refreshes the customer's `last_contacted_at`)."""
     reach.check(interaction, user=by)
     return deletion_create(root=interaction, by=by)
 

@@ -61,7 +61,9 @@ class CustomerListView(CustomerPages, kit.ListPageView):
         ListColumn(gettext_lazy("Location"), sort="country"),
         ListColumn(gettext_lazy("Tier"), sort="tier"),
         ListColumn(gettext_lazy("Stage"), sort="stage"),
-        ListColumn(gettext_lazy("Owner")),
+        ListColumn(gettext_lazy("Owner"), sort="owner"),
+        ListColumn(gettext_lazy("Last contacted"), sort="last_contacted", css_class="text-nowrap"),
+        ListColumn(gettext_lazy("Score"), css_class="text-end", name="score"),
         ListColumn(gettext_lazy("Tags"), css_class="d-none d-xxl-table-cell"),
         ListColumn(gettext_lazy("Updated"), sort="updated", css_class="text-nowrap"),
     ]
@@ -69,6 +71,22 @@ class CustomerListView(CustomerPages, kit.ListPageView):
     create_url_name = "customers:customer-create"
     create_permission = "customers.add_customer"
     create_label = gettext_lazy("New customer")
+
+    @staticmethod
+    def shows_score(rows) -> bool:
+        # Analytics fill the score; until they have, no customer has one. Asked of the page's rows, not the
+        # table: "does any customer have a score" would read every customer, as the score has no index.
+        return any(row.score is not None for row in rows)
+
+    def get_columns(self, rows):
+        columns = super().get_columns(rows)
+        return columns if self.shows_score(rows) else [c for c in columns if c.name != "score"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        context["show_score"] = self.shows_score(page.object_list if page is not None else [])
+        return context
 
 
 class CustomerExportView(kit.CsvExportView):
@@ -96,6 +114,7 @@ class CustomerExportView(kit.CsvExportView):
         ("Tags", lambda customer: "; ".join(t.name for t in customer.tags.all())),
         ("Created", "created_at"),
         ("Updated", "updated_at"),
+        ("Last contacted", "last_contacted_at"),
     ]
 
     def exporting(self, filterset):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_administrator
 from crm.db import RecyclableModel
 from records.audit import audit_record
+from records.hooks import bin_affected, bin_changed
 from records.models import AuditEntry, Deletion
 from records.selectors import deletion_scope
 
@@ -52,11 +53,14 @@ def deletion_create(*, root: Model, by: AbstractBaseUser | None, related: list[Q
         deleted_by=by,
     )
     summary = {}
+    root_rows = type(root).all_objects.filter(pk=root.pk)
+    pending = bin_affected([*(rows.filter(deletion__isnull=True) for rows in related), root_rows])
     for rows in related:
         taken = rows.filter(deletion__isnull=True).update(deletion=entry, version=F("version") + 1)
         if taken:
             summary[rows.model._meta.label_lower] = taken  # named when shown, in the reader's language
-    type(root).all_objects.filter(pk=root.pk).update(deletion=entry, version=F("version") + 1)
+    root_rows.update(deletion=entry, version=F("version") + 1)
+    bin_changed(pending)
     entry.summary = summary
     entry.save(update_fields=["summary"])
     audit_record(action=AuditEntry.Action.DELETE, actor=by, obj=root, detail={"took": summary})
@@ -89,8 +93,10 @@ def deletion_restore(*, deletion: Deletion, by: AbstractBaseUser) -> Model:
                     _("“%(record)s” belongs to “%(parent)s”, which is in the recycle bin: restore that first.")
                     % {"record": deletion.label, "parent": parent}
                 )
+    pending = bin_affected([model.all_objects.filter(deletion=deletion) for model in recyclable_models()])
     for model in recyclable_models():
         model.all_objects.filter(deletion=deletion).update(deletion=None, version=F("version") + 1)
+    bin_changed(pending)
     audit_record(action=AuditEntry.Action.RESTORE, actor=by, obj=root, detail={"restored": deletion.summary})
     deletion.delete()
     root.refresh_from_db()
@@ -99,6 +105,7 @@ def deletion_restore(*, deletion: Deletion, by: AbstractBaseUser) -> Model:
 
 def _purge(entry: Deletion) -> None:
     root = _root(entry)
+    pending = bin_affected([model.all_objects.filter(deletion=entry) for model in recyclable_models()])
     for model in recyclable_models():
         if root is None or model is not type(root):
             model.all_objects.filter(deletion=entry).delete()
@@ -106,6 +113,7 @@ def _purge(entry: Deletion) -> None:
         root.delete()
     entry.delete()
     _forget_orphans()
+    bin_changed(pending)
 
 
 def _forget_orphans() -> None:

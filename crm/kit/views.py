@@ -64,12 +64,13 @@ class NavLink:
 
 @dataclass(frozen=True)
 class ListColumn:
-    """One column of a list table: its header, the sort key it offers (a key of the filterset's sorts), and
-    classes for the header cell."""
+    """One column of a list table: its header, the sort key it offers (a key of the filterset's sorts), classes
+    for the header cell, and a name the view can refer to (`get_columns`)."""
 
     label: str
     sort: str = ""
     css_class: str = ""
+    name: str = ""
 
 
 def query_int(request, name: str, **bounds) -> int | None:
@@ -293,12 +294,37 @@ class HistoryPageView(OwnedObjectMixin, TemplateView):
 
 
 class FilteredRowsMixin:
-    """The rows of a list or export: `selector(user=...)` narrowed by `filterset_class` from the query string."""
+    """The rows of a list or export: `selector(user=...)` narrowed by `filterset_class` from the query string.
+
+    A sort key the filterset does not offer (an old bookmark, a tampered link) is not an error: it is dropped, the
+    rows keep their default order, and `ignored_sort` holds what was asked for so the page can say so.
+    """
 
     selector: Callable[..., QuerySet] | None = None
+    sort_param = "sort"
+    ignored_sort = ""
 
     def get_queryset(self) -> QuerySet:
         return _named(self, "selector")(user=self.request.user)
+
+    def sort_offered(self, value: str) -> bool:
+        sort_filter = self.filterset_class.base_filters.get(self.sort_param)
+        if sort_filter is None:
+            return True
+        choices = sort_filter.extra.get("choices", ())
+        return value in {str(key) for key, _label in (choices() if callable(choices) else choices)}
+
+    def filter_data(self):
+        """The query string the filterset reads: the request's, without a sort key it does not offer."""
+        data = self.request.GET.copy()
+        value = data.get(self.sort_param, "")
+        if value and not self.sort_offered(value):
+            self.ignored_sort = value
+            data.pop(self.sort_param)
+        return data
+
+    def build_filterset(self):
+        return self.filterset_class(self.filter_data() or None, queryset=self.get_queryset(), request=self.request)
 
 
 class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
@@ -306,7 +332,9 @@ class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
 
     The table is the app's `results_template_name` (extending `kit/partials/results.html`), which the page
     includes; a request sent with `X-Requested-With: XMLHttpRequest` gets that partial alone, so a script can
-    re-render just the table. An invalid filter shows no rows (`strict`), with the error in the filter bar.
+    re-render just the table. An invalid filter value shows its error on its field and no rows and no count
+    (`strict`): the list never counts rows it does not show. An unknown sort key falls back to the default sort
+    and says so above the table. Every row is reachable by paging, past the capped count (CappedPaginator).
     """
 
     template_name = "kit/list.html"
@@ -317,7 +345,6 @@ class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
     columns: Sequence[ListColumn] = ()
     table_class = ""
     search_param = "q"
-    sort_param = "sort"
     default_sort = ""
     export_url_name = ""
     create_url_name = ""
@@ -337,28 +364,51 @@ class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
             return [self.results_template_name]
         return [self.template_name]
 
+    def get_filterset(self, filterset_class):
+        return self.build_filterset()
+
+    @cached_property
+    def filter_invalid(self) -> bool:
+        return self.filterset.is_bound and not self.filterset.is_valid()
+
     def paginate_queryset(self, queryset, page_size):
         extra = {}
-        if issubclass(self.paginator_class, CappedPaginator):
+        if issubclass(self.paginator_class, CappedPaginator) and not self.filter_invalid:
             # A filterset may offer the same rows in a form cheaper to count (`count_qs`).
             extra["count_queryset"] = getattr(self.filterset, "count_qs", None)
         paginator = self.get_paginator(queryset, page_size, **extra)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))  # past the end: the last page
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def get_columns(self, rows: Sequence[Any]) -> list[ListColumn]:
+        """The table's columns for the rows of this page (a hook to leave out a column no row fills)."""
+        return list(self.columns)
+
+    def get_sort_notice(self) -> str:
+        if not self.ignored_sort:
+            return ""
+        default = next((str(c.label) for c in self.columns if c.sort and c.sort == self.default_sort), "")
+        return _("The list cannot be sorted by “%(sort)s”, so it is shown in its usual order (%(default)s).") % {
+            "sort": self.ignored_sort[:50],
+            "default": default or self.default_sort,
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
+        query = self.filter_data()  # what the list shows: an ignored sort key is left out of every link
         query.pop(self.page_kwarg, None)
         query_string = query.urlencode()
-        query.pop(self.sort_param, None)
+        current_sort = query.pop(self.sort_param, [self.default_sort])[-1] or self.default_sort
         form = self.filterset.form
+        page = context.get("page_obj")
         context.update(
             query_string=query_string,
             filter_query_string=query.urlencode(),
-            current_sort=self.request.GET.get(self.sort_param, self.default_sort),
+            current_sort=current_sort,
             sort_param=self.sort_param,
-            columns=self.columns,
+            sort_notice=self.get_sort_notice(),
+            filter_invalid=self.filter_invalid,
+            columns=self.get_columns(page.object_list if page is not None else []),
             table_class=self.table_class,
             results_template_name=self.results_template_name,
             search_field=form[self.search_param] if self.search_param in form.fields else None,
@@ -380,7 +430,8 @@ class CsvExportView(FilteredRowsMixin, LoginRequiredMixin, PermissionRequiredMix
     """Exactly the rows of the filtered list, streamed as CSV, so exporting a large list never loads it whole.
 
     `columns` is the one declaration of the file: (header, value) pairs or ExportColumn. Invalid filters answer
-    400 with the errors instead of exporting something other than what was asked for.
+    400 with the errors instead of exporting something other than what was asked for (the list shows no rows for
+    them either); an unknown sort key is dropped, as on the list, and the rows come in the default order.
     """
 
     filterset_class = None
@@ -395,8 +446,8 @@ class CsvExportView(FilteredRowsMixin, LoginRequiredMixin, PermissionRequiredMix
         """Called once the filters are valid, before the rows are read: the place to record the export."""
 
     def get(self, request, *args, **kwargs):
-        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
-        if not filterset.is_valid():
+        filterset = self.build_filterset()
+        if filterset.is_bound and not filterset.is_valid():
             return HttpResponse(
                 _("The export filters are invalid: %(errors)s") % {"errors": filterset.errors.as_text()},
                 status=400,

@@ -4,7 +4,9 @@ are written by the kit's `when` filter, which every template has."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
+from crm.kit.templatetags.kit_dates import when
 from customers.models import Customer
 
 register = template.Library()
@@ -69,3 +71,12 @@ def minutes(duration):
     if not duration:
         return 0
     return max(1, -(-int(duration.total_seconds()) // 60))
+
+
+@register.simple_tag
+def last_contacted(customer):
+    """When the customer was last contacted, relative ("3 days ago") within a week and by date after, with the
+    exact time on hover (the kit's `when`); "Never" when no interaction was logged."""
+    if customer.last_contacted_at is None:
+        return format_html('<span class="text-body-secondary">{}</span>', _("Never"))
+    return when(customer.last_contacted_at, "relative")

@@ -32,6 +32,7 @@ HEADER = [
     "Tags",
     "Created (UTC)",  # times in the reader's time zone, here the site's
     "Updated (UTC)",
+    "Last contacted (UTC)",
 ]
 
 
@@ -80,7 +81,10 @@ def test_export_has_header_and_only_own_customers(client, rep, book):
     assert {row[13] for row in rows[1:]} == {"rep.one"}
 
 
-@pytest.mark.parametrize("params", [{"tier": "A"}, {"tier": "A", "sort": "-name"}, {"q": "buyer@acme"}, {}])
+@pytest.mark.parametrize(
+    "params",
+    [{"tier": "A"}, {"tier": "A", "sort": "-name"}, {"q": "buyer@acme"}, {}, {"sort": "owner"}, {"sort": "-owner"}],
+)
 def test_export_holds_exactly_the_rows_the_list_shows(client, manager, book, params):
     # given
     client.force_login(manager)
@@ -129,10 +133,11 @@ def test_chinese_names_survive_the_export(client, rep):
     assert rows[1][6] == "北京"
 
 
-@pytest.mark.parametrize("param", ["tier", "owner", "sort"])
+@pytest.mark.parametrize("param", ["tier", "owner", "tag", "not_contacted", "created_from"])
 def test_invalid_filter_answers_400_without_rows(client, manager, outsider, book, param):
+    # The list shows no rows for an invalid filter value either.
     client.force_login(manager)
-    value = {"tier": "Z", "owner": outsider.pk, "sort": "password"}[param]
+    value = {"tier": "Z", "owner": outsider.pk, "tag": "abc", "not_contacted": "12", "created_from": "soon"}[param]
 
     response = client.get(URL, {param: value})
 
@@ -140,6 +145,20 @@ def test_invalid_filter_answers_400_without_rows(client, manager, outsider, book
     body = response.content.decode()
     assert "The export filters are invalid" in body and param in body
     assert "Acme" not in body and "Zenith" not in body
+
+
+@pytest.mark.parametrize("sort", ["password", "owner_id", "-"])
+def test_unknown_sort_exports_the_rows_the_list_shows_in_its_usual_order(client, manager, book, sort):
+    # given: a sort key the list does not offer, which the list ignores (saying so)
+    client.force_login(manager)
+    shown = listed_names(client.get(LIST_URL, {"tier": "A", "sort": sort}))
+
+    # when
+    response, body = _export(client, {"tier": "A", "sort": sort})
+
+    # then: the same rows, in the same (default) order
+    assert response.status_code == 200
+    assert [row[1] for row in _rows(body)[1:]] == shown == ["Acme Logistics Ltd", "Cedar Systems", "Delta Pharma"]
 
 
 def test_rep_naming_another_owner_exports_nothing_of_theirs(client, rep, outsider, book):

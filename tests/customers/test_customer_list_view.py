@@ -1,5 +1,8 @@
 """The customer list: who sees which customers, search, filters, sorting, pagination and the capped count."""
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -326,14 +329,71 @@ def test_unknown_tier_shows_error_and_no_rows(client, rep, book):
     assert listed_names(response) == []
 
 
-def test_unknown_sort_key_shows_error_and_no_rows(client, rep, book):
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"tier": "Z"}, "tier"),
+        ({"tag": "abc"}, "tag"),
+        ({"lifecycle_stage": "won"}, "lifecycle_stage"),
+        ({"not_contacted": "12"}, "not_contacted"),
+        ({"created_from": "31/31/2024"}, "created_from"),
+    ],
+)
+def test_invalid_filter_value_shows_its_error_on_its_field_and_neither_rows_nor_count(client, rep, book, params, field):
+    client.force_login(rep)
+
+    response = client.get(URL, params)
+
+    html = page_text(response)
+    cell = html.split(f'data-filter="{field}"')[1].split("</div>\n    </div>")[0]
+    assert "is-invalid" in cell and "invalid-feedback" in cell
+    assert listed_names(response) == []
+    count = html.split('data-testid="result-count">')[1].split("</span>")[0]
+    assert "Correct the filters marked in red" in count and "customer" not in count
+    assert "Page 1 of" not in html and "No customers match" not in html
+
+
+def test_owner_outside_reach_shows_no_count_of_the_other_customers(client, manager, outsider, book):
+    # given: a manager reaching four customers names an owner outside their reach
+    client.force_login(manager)
+
+    response = client.get(URL, {"owner": outsider.pk, "tier": "A"})
+
+    # then: the error on the owner field, no rows, and no count that would disagree with them
+    html = page_text(response)
+    assert listed_names(response) == []
+    assert "2 customers" not in html and "4 customers" not in html
+    assert "Correct the filters marked in red" in html
+
+
+def test_start_date_after_end_date_is_an_error_on_the_end_date(client, rep, book):
+    client.force_login(rep)
+
+    response = client.get(URL, {"created_from": "2025-03-01", "created_to": "2025-02-01"})
+
+    assert "The end date is before the start date." in page_text(response)
+    assert listed_names(response) == []
+
+
+@pytest.mark.parametrize("sort", ["password", "owner_id", "-", "--name", "last_contacted_at"])
+def test_unknown_sort_key_falls_back_to_the_default_sort_and_says_so(client, rep, book, sort):
     # A sort key the list does not offer (an old bookmark, a tampered link) must not empty the list silently.
     client.force_login(rep)
 
-    response = client.get(URL, {"sort": "password"})
+    response = client.get(URL, {"sort": sort, "tier": "B"})
 
-    assert listed_names(response) == []
-    assert "password is not one of the available choices" in page_text(response)
+    html = page_text(response)
+    assert listed_names(response) == ["Birch Bakery"]
+    assert "1 customer" in html
+    notice = html.split('data-testid="sort-notice">')[1].split("</div>")[0]
+    assert f"cannot be sorted by “{sort}”" in notice and "(Name)" in notice
+    assert "Select a valid choice" not in html
+    # the list's own links (sort headers, export) no longer carry the unknown key
+    links = re.findall(
+        r'href="([^"]*)"', html.split('role="search"')[0].split("<main")[-1] + html.split('role="search"')[1]
+    )
+    assert not [link for link in links if sort in parse_qs(urlsplit(link).query).get("sort", [])]
+    assert "?tier=B&sort=-name" in links
 
 
 # Sorting ---------------------------------------------------------------------------------------------------------
@@ -432,15 +492,85 @@ def test_count_at_cap_is_exact(client, rep, settings):
     assert "5 customers" in html and "More than" not in html
 
 
-def test_capped_list_offers_exactly_the_first_cap_rows(client, rep, settings):
+def test_every_row_of_a_list_longer_than_the_cap_is_reached_by_paging(client, rep, settings):
     # given: a cap that is not a multiple of the page size, and more customers than the cap
     settings.CUSTOMER_LIST_COUNT_CAP = 30
-    for number in range(1, 36):
+    for number in range(1, 61):
         CustomerFactory(owner=rep, name=f"Client {number:02d}")
     client.force_login(rep)
 
-    # when: a person pages through the list
-    shown = listed_names(client.get(URL)) + listed_names(client.get(URL, {"page": 2}))
+    # when: a person follows Next from the first page
+    shown, pages, url = [], [], URL
+    while url:
+        response = client.get(url)
+        html = page_text(response)
+        shown += listed_names(response)
+        pages.append(re.search(r'aria-current="page"><span class="page-link">([^<]*)<', html).group(1))
+        assert "More than 30 customers" in html
+        next_link = re.search(r'href="\?([^"]*)" rel="next"', html)
+        url = f"{URL}?{next_link.group(1)}" if next_link else ""
 
-    # then: they can reach the first 30 rows, each once
-    assert shown == [f"Client {n:02d}" for n in range(1, 31)]
+    # then: every customer once, in order, the pages numbered without a total
+    assert shown == [f"Client {n:02d}" for n in range(1, 61)]
+    assert pages == ["Page 1", "Page 2", "Page 3"]
+
+
+def test_page_past_the_cap_shows_its_rows_and_the_page_number(client, rep, settings):
+    # given: 30 rows counted (two pages of 25), 110 customers
+    settings.CUSTOMER_LIST_COUNT_CAP = 30
+    for number in range(1, 111):
+        CustomerFactory(owner=rep, name=f"Client {number:03d}")
+    client.force_login(rep)
+
+    response = client.get(URL, {"page": 4})
+
+    html = page_text(response)
+    assert listed_names(response) == [f"Client {n:03d}" for n in range(76, 101)]
+    assert "More than 30 customers" in html
+    assert "Page 4" in html and "Page 4 of" not in html
+    assert 'href="?page=5" rel="next"' in html and 'href="?page=3" rel="prev"' in html
+
+
+def test_last_page_past_the_cap_has_no_next(client, rep, settings):
+    settings.CUSTOMER_LIST_COUNT_CAP = 30
+    for number in range(1, 56):
+        CustomerFactory(owner=rep, name=f"Client {number:02d}")
+    client.force_login(rep)
+
+    response = client.get(URL, {"page": 3})
+
+    assert listed_names(response) == [f"Client {n:02d}" for n in range(51, 56)]
+    assert 'rel="next"' not in page_text(response)
+
+
+def test_page_beyond_the_end_of_a_capped_list_shows_the_last_page(client, rep, settings):
+    settings.CUSTOMER_LIST_COUNT_CAP = 30
+    for number in range(1, 56):
+        CustomerFactory(owner=rep, name=f"Client {number:02d}")
+    client.force_login(rep)
+
+    response = client.get(URL, {"page": 999_999_999_999})
+
+    assert response.status_code == 200
+    assert listed_names(response) == [f"Client {n:02d}" for n in range(51, 56)]
+    assert "Page 3" in page_text(response)
+
+
+def test_deep_page_read_by_its_keys_first_lists_the_same_rows(client, rep, settings, monkeypatch):
+    # given: pages past the 10th row read their keys first (as pages past the 1,000th row do)
+    settings.CUSTOMER_LIST_COUNT_CAP = 30
+    for number in range(1, 61):
+        CustomerFactory(owner=rep, name=f"Client {number:02d}", tags=[TagFactory(name=f"T{number % 3}")])
+    client.force_login(rep)
+    direct = [listed_names(client.get(URL, {"page": p, "sort": "-name"})) for p in (2, 3)]
+    monkeypatch.setattr(
+        "crm.pagination.CappedPaginator.__init__.__kwdefaults__",
+        {"cap": None, "count_queryset": None, "deferred_from": 10},
+    )
+
+    # when
+    deferred = [listed_names(client.get(URL, {"page": p, "sort": "-name"})) for p in (2, 3)]
+
+    # then
+    assert deferred == direct
+    assert direct[1] == [f"Client {n:02d}" for n in range(10, 0, -1)]

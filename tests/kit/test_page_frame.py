@@ -102,6 +102,7 @@ def test_header_cells_come_from_the_declared_columns(client, rep):
         "Tier",
         "Stage",
         "Owner",
+        "Last contacted",
         "Tags",
         "Updated",
     ]
