@@ -221,6 +221,10 @@ class CustomerBulkForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners_for(user=user)
+        for name in ("action", "owner", "tag", "stage"):
+            self.fields[name].widget.attrs.update(
+                {"class": "form-select form-select-sm w-auto", "aria-label": self.fields[name].label}
+            )
         self.fields["action"].choices = [
             ("", _("Bulk action…")),
             *BulkAction.choices,

@@ -53,7 +53,7 @@ class CustomerListView(CustomerPages, kit.ListPageView):
     results_template_name = "customers/partials/customer_table.html"
     heading = gettext_lazy("Customers")
     default_sort = "name"
-    table_class = "customer-table"
+    table_class = "customer-table list-cards"
     columns = [
         ListColumn(gettext_lazy("Name"), sort="name"),
         ListColumn(gettext_lazy("Email")),
@@ -64,13 +64,19 @@ class CustomerListView(CustomerPages, kit.ListPageView):
         ListColumn(gettext_lazy("Owner"), sort="owner"),
         ListColumn(gettext_lazy("Last contacted"), sort="last_contacted", css_class="text-nowrap"),
         ListColumn(gettext_lazy("Score"), css_class="text-end", name="score"),
-        ListColumn(gettext_lazy("Tags"), css_class="d-none d-xxl-table-cell"),
+        ListColumn(gettext_lazy("Tags"), css_class="col-tags"),
         ListColumn(gettext_lazy("Updated"), sort="updated", css_class="text-nowrap"),
     ]
     export_url_name = "customers:customer-export"
     create_url_name = "customers:customer-create"
     create_permission = "customers.add_customer"
     create_label = gettext_lazy("New customer")
+    bulk_url_name = "customers:customer-bulk"
+    bulk_permission = "customers.change_customer"
+    bulk_template_name = "customers/partials/customer_bulk_bar.html"
+
+    def get_bulk_form(self):
+        return CustomerBulkForm(user=self.request.user, auto_id="bulk_%s")  # ids apart from the filter bar's
 
     @staticmethod
     def shows_score(rows) -> bool:

@@ -350,6 +350,19 @@ class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
     create_url_name = ""
     create_permission = ""
     create_label = ""
+    # Bulk changes: a checkbox per row and the app's bar of actions (`bulk_template_name`, given `bulk_form`),
+    # posted to `bulk_url_name` with the ticked ids (`id`), the list's query string (`query`) and `scope`
+    # ("chosen", or "filter" for every row of the list). Shown to users holding `bulk_permission`.
+    bulk_url_name = ""
+    bulk_permission = ""
+    bulk_template_name = ""
+
+    def get_bulk_form(self):
+        """The unbound form the bulk bar renders (its action and value fields)."""
+        return None
+
+    def can_bulk(self) -> bool:
+        return bool(self.bulk_url_name) and self.request.user.has_perm(self.bulk_permission)
 
     def get_breadcrumbs(self) -> list[Crumb]:
         root = self.get_root_crumbs()
@@ -401,14 +414,20 @@ class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
         current_sort = query.pop(self.sort_param, [self.default_sort])[-1] or self.default_sort
         form = self.filterset.form
         page = context.get("page_obj")
+        bulk = self.can_bulk()
+        columns = self.get_columns(page.object_list if page is not None else [])
         context.update(
+            bulk_url=reverse(self.bulk_url_name) if bulk else "",
+            bulk_form=self.get_bulk_form() if bulk else None,
+            bulk_template_name=self.bulk_template_name,
+            column_count=len(columns) + (1 if bulk else 0),
             query_string=query_string,
             filter_query_string=query.urlencode(),
             current_sort=current_sort,
             sort_param=self.sort_param,
             sort_notice=self.get_sort_notice(),
             filter_invalid=self.filter_invalid,
-            columns=self.get_columns(page.object_list if page is not None else []),
+            columns=columns,
             table_class=self.table_class,
             results_template_name=self.results_template_name,
             search_field=form[self.search_param] if self.search_param in form.fields else None,

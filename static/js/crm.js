@@ -54,4 +54,34 @@
     });
     document.addEventListener("click", function (event) { if (!box.contains(event.target)) { clear(); } });
   });
+
+  // List bulk changes: tick every row of the page at once, count the ticked rows, show only the value the chosen
+  // action needs (without this script every value field shows, and the server checks the pair).
+  document.querySelectorAll("form[data-bulk]").forEach(function (form) {
+    var all = form.querySelector("[data-bulk-all]");
+    var count = form.querySelector("[data-bulk-count]");
+    var action = form.querySelector("select[name=action]");
+    function boxes() { return Array.prototype.slice.call(form.querySelectorAll("input[name=id]")); }
+    function update() {
+      var ticked = boxes().filter(function (box) { return box.checked; }).length;
+      if (count) { count.textContent = ticked ? form.dataset.tickedLabel.replace("%s", ticked) : ""; }
+      if (all) {
+        all.checked = ticked > 0 && ticked === boxes().length;
+        all.indeterminate = ticked > 0 && ticked < boxes().length;
+      }
+    }
+    function show() {
+      form.querySelectorAll("[data-bulk-for]").forEach(function (field) {
+        field.hidden = field.dataset.bulkFor.split(" ").indexOf(action.value) < 0;
+      });
+    }
+    if (all) {
+      all.addEventListener("change", function () {
+        boxes().forEach(function (box) { box.checked = all.checked; });
+        update();
+      });
+    }
+    form.addEventListener("change", function (event) { if (event.target.name === "id") { update(); } });
+    if (action) { action.addEventListener("change", show); show(); }
+  });
 })();

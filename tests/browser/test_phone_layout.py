@@ -36,3 +36,18 @@ def test_customer_page_and_timeline_fit_a_phone(live_server, browser_page):  # n
     assert page.evaluate(OVERFLOW) <= 0
     subject = page.locator(".timeline-subject").first.bounding_box()
     assert subject["width"] > 200  # the subject reads across the card, not one word per line
+
+
+def test_customer_list_is_cards_on_a_phone(live_server, browser_page):  # noqa: F811
+    page = browser_page
+    rep = RepFactory(username="rep.phone")
+    for index in range(5):
+        CustomerFactory(owner=rep, name=f"Harbour Lights Trading {index}", phone="+44 20 7946 0999")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sign_in(page, live_server, "rep.phone")
+
+    assert page.evaluate(OVERFLOW) <= 0
+    assert page.locator("table thead").is_hidden()
+    card = page.locator("table tbody tr").first
+    assert "Harbour Lights Trading 0" in card.inner_text() and "+44 20 7946 0999" in card.inner_text()
+    assert card.locator("td.col-owner").is_hidden()

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
+from accounts.roles import SUPPORT_AGENT
 from customers import bulk
 from customers.models import Customer
 from customers.selectors import customer_history
 from records.models import AuditEntry
 from tests.customers._support import page_text
-from tests.factories.customers import CustomerFactory, TagFactory
+from tests.factories.customers import CustomerFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +169,26 @@ def test_bulk_page_takes_no_get(client, rep):
     client.force_login(rep)
 
     assert client.get(BULK_URL).status_code == 405
+
+
+def test_list_offers_tick_boxes_and_the_bulk_bar_to_those_who_may_change(client, manager, rep):
+    customer = CustomerFactory(owner=rep, name="Tickable Ltd")
+    client.force_login(manager)
+
+    html = client.get(reverse("customers:customer-list")).content.decode()
+
+    assert f'name="id" value="{customer.pk}"' in html
+    assert (
+        f'action="{BULK_URL}"' in html and "Apply to ticked rows" in html and "Apply to the 1 row of the list" in html
+    )
+    assert 'id="bulk_owner"' in html and 'id="id_owner"' in html  # the bar's fields apart from the filter bar's
+
+
+def test_list_shows_no_bulk_controls_to_a_reader(client, rep):
+    CustomerFactory(owner=rep, name="Read Only Ltd")
+    reader = UserFactory(username="support.agent", role=SUPPORT_AGENT)
+    client.force_login(reader)
+
+    html = client.get(reverse("customers:customer-list")).content.decode()
+
+    assert "Read Only Ltd" in html and 'name="id"' not in html and "Apply to ticked rows" not in html
