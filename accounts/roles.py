@@ -49,10 +49,24 @@ _CUSTOMER_READING = [
     "customers.read_all_customers",
 ]
 
+# Sales: a rep works their own opportunities and their customers' orders, and sells from the catalogue.
+_SALES_WORK = [
+    *_crud("sales", "opportunity", "order"),
+    "sales.view_product",
+    "sales.view_stage",
+    "sales.view_historicalopportunity",
+    "sales.view_historicalorder",
+    "sales.view_historicalproduct",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    SALES_REP: [*_CUSTOMER_WORK, "accounts.view_team"],
+    SALES_REP: [*_CUSTOMER_WORK, *_SALES_WORK, "accounts.view_team"],
     SALES_MANAGER: [
         *_CUSTOMER_WORK,
+        *_SALES_WORK,
+        "sales.add_product",
+        "sales.change_product",
+        "sales.access_team_sales",
         "accounts.view_team",
         "customers.add_tag",
         "customers.change_tag",

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "accounts",
     "records",
     "customers",
+    "sales",
     "analytics",
     "security",
 ]
@@ -284,5 +285,7 @@ CUSTOMER_LIST_PAGE_SIZE = 25
 # A list never counts past this many rows: an exact COUNT(*) over a million rows costs more than the page,
 # and counting 10,000 filtered rows measured up to 0.3 s at a million customers (bench/customer_list.py).
 CUSTOMER_LIST_COUNT_CAP = env.int("CRM_LIST_COUNT_CAP", default=1_000)
+# The currency of new products, opportunities and orders.
+CRM_DEFAULT_CURRENCY = env("CRM_DEFAULT_CURRENCY", default="USD")
 # A bulk change from the list (reassign, tag, stage) runs in one transaction over at most this many customers.
 CRM_BULK_LIMIT = env.int("CRM_BULK_LIMIT", default=5_000)

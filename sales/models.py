@@ -1,0 +1,284 @@
+"""Sales records: the product catalogue, opportunities moving through administrator-set stages (every move kept),
+and orders with their lines. Opportunities and orders are owned records (crm.db.OwnedRecord): versioned, recycled
+on delete, with field history, and reached through accounts.reach in the "sales" domain."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from crm.db import OwnedRecord, TimeStampedModel, VersionedModel
+from customers.models import Contact, Customer
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def default_currency() -> str:
+    return settings.CRM_DEFAULT_CURRENCY
+
+
+class Product(TimeStampedModel, VersionedModel):
+    """One item of the catalogue. Not owned: every salesperson sells from the same catalogue; managers and
+    administrators change it. Price changes are kept in its history."""
+
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    unit_price = models.DecimalField(_("unit price"), validators=[MinValueValidator(Decimal("0"))], **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    stock_on_hand = models.IntegerField(_("stock on hand"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [
+            models.Index(fields=["active", "name", "id"], name="sales_product_active_name"),
+            models.Index(fields=["category", "name", "id"], name="sales_product_category_name"),
+            models.Index(fields=["name", "id"], name="sales_product_name"),
+        ]
+        constraints = [
+            # Stock is taken only when it is there (sales.services confirms orders under a row lock).
+            models.CheckConstraint(condition=Q(stock_on_hand__gte=0), name="sales_product_stock_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sku})"
+
+
+class Stage(models.Model):
+    """A step of the pipeline, set by an administrator: its order on the board, default probability and whether it
+    is open, won or lost."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    probability = models.PositiveSmallIntegerField(
+        _("default probability (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    outcome = models.CharField(_("outcome"), max_length=4, choices=Outcome.choices, default=Outcome.OPEN)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the default stages' names are in the catalogue (sales/stages.py)."""
+        from django.utils.translation import gettext
+
+        return gettext(self.name)
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == self.Outcome.OPEN
+
+
+class Opportunity(OwnedRecord):
+    owner_path = "owner"
+    reach_domain = "sales"
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("customer")
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("contact"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    amount = models.DecimalField(
+        _("amount"), default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("stage"))
+    probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0, validators=[MaxValueValidator(100)])
+    expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("owner")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Customer.Source.choices, blank=True)
+    lost_reason = models.CharField(_("lost reason"), max_length=200, blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    # When the opportunity entered its current stage, and when it was won or lost (None while open).
+    stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion", "stage_entered_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        permissions = [
+            ("access_all_sales", _("Can reach every opportunity and order")),
+            ("access_team_sales", _("Can reach the opportunities and orders of the teams they manage")),
+        ]
+        indexes = [
+            models.Index(fields=["deletion", "stage", "expected_close_date", "id"], name="sales_opp_stage_close"),
+            models.Index(
+                fields=["owner", "deletion", "stage", "expected_close_date", "id"], name="sales_opp_owner_stage"
+            ),
+            models.Index(fields=["deletion", "expected_close_date", "id"], name="sales_opp_close"),
+            models.Index(fields=["owner", "deletion", "expected_close_date", "id"], name="sales_opp_owner_close"),
+            models.Index(fields=["customer", "deletion"], name="sales_opp_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.stage_id and self.stage.outcome == Stage.Outcome.LOST and not self.lost_reason.strip():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"lost_reason": _("Say why the opportunity was lost.")}, code="lost_reason")
+
+    @property
+    def weighted_amount(self) -> Decimal:
+        return (self.amount * self.probability / Decimal(100)).quantize(Decimal("0.01"))
+
+
+class StageChange(models.Model):
+    """One move of an opportunity between stages: from, to, when, by whom, and the days it spent in the stage it
+    left. Written by sales.services on every stage change; analytics learn from these rows."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("opportunity")
+    )
+    from_stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from")
+    )
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    days_in_previous = models.DecimalField(
+        _("days in the previous stage"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        indexes = [models.Index(fields=["opportunity", "changed_at"], name="sales_stagechange_opp")]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage_id or '—'} → {self.to_stage_id}"
+
+
+class Order(OwnedRecord):
+    """A sales order, or a return (negative quantities, `original` pointing at the order returned from). Reached
+    through its customer's owner."""
+
+    owner_path = "customer__owner"
+    reach_domain = "sales"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CONFIRMED = "confirmed", _("Confirmed")
+        SHIPPED = "shipped", _("Shipped")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Kind(models.TextChoices):
+        ORDER = "order", _("Order")
+        RETURN = "return", _("Return")
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.ORDER)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer"))
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("opportunity"),
+    )
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returns",
+        verbose_name=_("returned from"),
+    )
+    ordered_at = models.DateTimeField(_("date"), default=timezone.now)
+    ship_to_country = CountryField(_("ship-to country"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion"])
+
+    class Meta:
+        ordering = ["-ordered_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["deletion", "ordered_at", "id"], name="sales_order_date"),
+            models.Index(fields=["customer", "deletion", "ordered_at"], name="sales_order_customer_date"),
+            models.Index(fields=["deletion", "status", "ordered_at", "id"], name="sales_order_status_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    """A product on an order: quantity (negative on returns), the unit price copied when the line was written,
+    and a discount in percent. Totals are computed in the database (sales.selectors)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("product")
+    )
+    quantity = models.IntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        indexes = [models.Index(fields=["product", "order"], name="sales_orderline_product")]
+        constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="sales_orderline_quantity_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
