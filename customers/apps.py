@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,8 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.reach import Domain, register_domain
+        from customers import receivers  # noqa: F401  (search text after a restore from the recycle bin)
+        from customers.search_index import search_index_after_migrate
 
         register_domain(
             Domain(
@@ -17,3 +20,5 @@ class CustomersConfig(AppConfig):
                 read_all_perm="customers.read_all_customers",
             )
         )
+        # An SQLite table rebuilt by a later migration loses the triggers that keep its search index in step.
+        post_migrate.connect(search_index_after_migrate, sender=self, dispatch_uid="customers.search_index")

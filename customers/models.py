@@ -102,8 +102,13 @@ class Customer(OwnedRecord):
     )
     tags = models.ManyToManyField(Tag, related_name="customers", blank=True, verbose_name=_("tags"))
     notes = models.TextField(_("notes"), blank=True)
+    # What search reads: the tokens of the name, email, phone and live contacts (customers/search.py), written by
+    # the services and the demo seeder, and indexed for full-text search (migration 0010).
+    search_text = models.TextField(blank=True, default="", editable=False)
 
-    history = HistoricalRecords(excluded_fields=["phone_digits", "updated_at", "deletion"], m2m_fields=[tags])
+    history = HistoricalRecords(
+        excluded_fields=["phone_digits", "search_text", "updated_at", "deletion"], m2m_fields=[tags]
+    )
 
     class Meta:
         ordering = ["name", "id"]
