@@ -258,3 +258,11 @@ def test_sqlite_triggers_dropped_by_a_table_rebuild_are_put_back_after_migrate(r
         "Granite Builders"
     ]
     assert sqlite_search_triggers_ensure(connection) is False
+
+
+def test_search_box_says_it_finds_contacts_too(client, rep):
+    client.force_login(rep)
+
+    response = client.get(LIST)
+
+    assert 'placeholder="Name, email, phone or contact"' in response.content.decode()
