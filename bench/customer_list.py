@@ -16,7 +16,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote_plus, urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -178,13 +178,16 @@ def run_scenarios(repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from customers.models import Customer
+    from customers.demo import CALLING_CODES
+    from customers.models import Contact, Customer
 
     User = get_user_model()
     rep, admin = User.objects.get(username="rep.wang"), User.objects.get(username="admin")
     total = Customer.objects.count()
     rep_customer = Customer.objects.filter(owner=rep).order_by("pk").values_list("pk", flat=True).first()
-    sample = Customer.objects.filter(owner=rep).order_by("-pk").values_list("email", "phone_digits").first()
+    sample = Customer.objects.filter(owner=rep).order_by("-pk").values_list("email", "phone_digits", "country").first()
+    contact = Contact.objects.filter(customer__owner=rep).order_by("-pk").values_list("name", flat=True).first()
+    national = "0" + sample[1][len(CALLING_CODES[sample[2]]) :]  # as dialled at home: trunk 0, no country code
     today = timezone.localdate()
     month_ago = today - timedelta(days=30)
     scenarios = [
@@ -211,6 +214,12 @@ def run_scenarios(repeat: int) -> None:
         ("search", "/customers/?q=王"),
         ("search", f"/customers/?q={sample[0][:12]}"),
         ("search", f"/customers/?q={sample[1][:8]}"),
+        ("search", f"/customers/?q={quote_plus(contact)}"),  # a contact's name
+        ("search", f"/customers/?q={sample[0].split('@')[0]}"),  # an email fragment without "@"
+        ("search", "/customers/?q=电子"),  # Chinese inside a name
+        ("search", "/customers/?q=lefevre"),  # typed without the accent of Lefèvre
+        ("search", f"/customers/?q={national}"),  # a national phone number
+        ("search", f"/customers/?q={sample[1][-4:]}"),  # the last digits of a phone number
         ("detail", f"/customers/{rep_customer}/"),
         ("bin", "/records/recycle-bin/"),
     ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.demo import DEMO_USERS, ensure_demo_users
 from accounts.roles import SALES_MANAGER, SALES_REP
 from customers.models import Contact, Customer, Interaction, Relationship, Tag
+from customers.search import customer_search_document
 from customers.validators import phone_digits
 
 FIRST_NAMES = (
@@ -272,6 +273,7 @@ def seed_demo(
         "created_at",
         "updated_at",
         "last_contacted_at",
+        "search_text",
     ]
     contact_cols = ["id", "customer_id", "name", "role", "email", "phone", "is_primary", "created_at", "updated_at"]
     interaction_cols = [
@@ -325,6 +327,7 @@ def seed_demo(
             ]
             for tag_id in rng.sample(tag_ids, rng.choice((0, 0, 1, 1, 2))):
                 rows_tags.append((pk, tag_id))
+            first_contact = len(rows_contacts)
             if is_company:
                 for c in range(rng.choice((1, 1, 2))):
                     contact_id = next_contact + len(rows_contacts)
@@ -342,6 +345,10 @@ def seed_demo(
                         )
                     )
             last_contacted = None
+            # What search reads, as customer_search_refresh would write it: the customer and its contacts.
+            _id, _kind, name, _phone, digits, email, *_rest = customer_row
+            contacts = [(c[2], c[4], phone_digits(c[5])) for c in rows_contacts[first_contact:]]
+            search_document = customer_search_document(name=name, email=email, phone_digits=digits, contacts=contacts)
             for _ in range(rng.choice((0, 1, 2, 2, 3, 4))):
                 channel = rng.choice(channels)
                 moment = gen.moment(created)
@@ -363,7 +370,7 @@ def seed_demo(
                         when,
                     )
                 )
-            rows_customers.append((*customer_row, db_time(last_contacted) if last_contacted else None))
+            rows_customers.append((*customer_row, db_time(last_contacted) if last_contacted else None, search_document))
             if i > 0 and rng.random() < 0.03:
                 rows_relationships.append(
                     (

@@ -101,7 +101,7 @@ class CustomerFilter(django_filters.FilterSet):
         label=_("Search"),
         max_length=SEARCH_MAX_CHARS,
         widget=forms.TextInput(
-            attrs={"placeholder": _("Name, email or phone"), "type": "search", "class": "form-control"}
+            attrs={"placeholder": _("Name, email, phone or contact"), "type": "search", "class": "form-control"}
         ),
     )
     # Owner and tag choices are read once and validated against that list: a ModelChoiceFilter would query

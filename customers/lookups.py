@@ -1,34 +1,47 @@
-"""Search lookups: an InnoDB FULLTEXT word-prefix match on MySQL/MariaDB."""
+"""Search lookups: a full-text match over a search column, through the index each database has."""
 
-from django.db.models import CharField, Lookup
+from django.db.models import Lookup, TextField
+
+from customers.search import SearchQuery
 
 
-@CharField.register_lookup
-class WordPrefix(Lookup):
-    """`name__word_prefix="ac sm"` matches names with a word starting "ac" and a word starting "sm".
+@TextField.register_lookup
+class SearchMatch(Lookup):
+    """`search_text__search_match=SearchQuery(...)`: the rows whose search document holds the query's terms.
 
-    On MySQL/MariaDB it is MATCH … AGAINST in boolean mode over the FULLTEXT index from migration 0002, so it
-    reads the index instead of scanning every row. Elsewhere it falls back to LIKE (fine for small databases).
-    The caller passes only words that the FULLTEXT index holds (see selectors.fulltext_words).
+    - MariaDB/MySQL: MATCH … AGAINST in boolean mode over the column's FULLTEXT index (migration 0010). InnoDB
+      applies index changes when a transaction commits: a row is found once its writing transaction committed.
+    - SQLite: the row id among the matches of the FTS5 table `<table>_fts` that triggers keep in step with the
+      column (migration 0010); SQLite reads the matches from the FTS index, then the rows by id.
+    - Elsewhere: LIKE over the column, which reads every row (fine for small databases only).
     """
 
-    lookup_name = "word_prefix"
+    lookup_name = "search_match"
+    prepare_rhs = False  # the SearchQuery itself, rendered for each database below
+
+    def _query(self) -> SearchQuery:
+        if not isinstance(self.rhs, SearchQuery):
+            raise TypeError("search_match takes a customers.search.SearchQuery")
+        return self.rhs
 
     def as_mysql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        words = str(self.rhs).split()
-        query = " ".join(f"+{word}*" for word in words)
-        return f"MATCH ({lhs}) AGAINST (%s IN BOOLEAN MODE)", [*lhs_params, query]
+        return f"MATCH ({lhs}) AGAINST (%s IN BOOLEAN MODE)", [*lhs_params, self._query().as_mysql()]
 
-    # Characters that start a new word, as InnoDB's FULLTEXT parser splits them.
-    WORD_BREAKS = (" ", "-", "'", ".", "(", "/", "&", ",")
+    def as_sqlite(self, compiler, connection):
+        model = self.lhs.target.model
+        quote = connection.ops.quote_name
+        pk = f"{quote(self.lhs.alias)}.{quote(model._meta.pk.column)}"
+        fts = quote(f"{model._meta.db_table}_fts")
+        return f"{pk} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [self._query().as_fts5()]
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         clauses, params = [], []
-        for word in str(self.rhs).lower().split():
-            patterns = [f"{word}%", *(f"%{brk}{word}%" for brk in self.WORD_BREAKS)]
-            clauses.append("(" + " OR ".join(f"LOWER({lhs}) LIKE %s" for _ in patterns) + ")")
-            for pattern in patterns:
-                params += [*lhs_params, pattern]
+        for group in self._query().groups:
+            alternatives = []
+            for term in group:
+                alternatives.append(f"CONCAT(' ', {lhs}, ' ') LIKE %s")
+                params += [*lhs_params, f"% {term.token}{'%' if term.prefix else ' %'}"]
+            clauses.append("(" + " OR ".join(alternatives) + ")")
         return " AND ".join(clauses) or "1=1", params

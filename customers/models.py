@@ -107,10 +107,14 @@ class Customer(OwnedRecord):
     # services and the recycle bin (customers.services.customer_contacted_refresh) so the list can sort and filter
     # by it from an index. Derived, so not in the field history and not a change to the customer's version.
     last_contacted_at = models.DateTimeField(_("last contacted"), null=True, blank=True, editable=False)
+    # What search reads: the tokens of the name, email, phone and live contacts (customers/search.py), written by
+    # the services and the demo seeder, and indexed for full-text search (migration 0010).
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     # One entry per save, the tags included: services save inside records.history.one_history_entry.
     history = OneEntryHistoricalRecords(
-        excluded_fields=["phone_digits", "updated_at", "deletion", "last_contacted_at"], m2m_fields=[tags]
+        excluded_fields=["phone_digits", "search_text", "updated_at", "deletion", "last_contacted_at"],
+        m2m_fields=[tags],
     )
 
     class Meta:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import reach
 from customers.models import Contact, Customer, Interaction, Relationship
+from customers.services import customer_search_refresh
 from records.audit import audit_record
 from records.models import AuditEntry, Deletion
 
@@ -164,6 +165,7 @@ def customer_erase(*, customer: Customer, by: AbstractBaseUser) -> Customer:
     ).update(label=ERASED)
     _redact_trail("customers.customer", [customer.pk], label)
     _redact_trail("customers.contact", contacts, ERASED)
+    customer_search_refresh(customer_ids=[customer.pk])  # the search text held the erased name, email and phones
     audit_record(
         action=AuditEntry.Action.ERASE,
         actor=by,
@@ -182,6 +184,7 @@ def contact_erase(*, contact: Contact, by: AbstractBaseUser) -> Contact:
     audit labels. Raises PermissionDenied without the erase permission or outside reach."""
     _check(obj=contact, by=by, permission=ERASE_PERMISSION)
     _erase_rows(Contact, id=contact.pk)
+    customer_search_refresh(customer_ids=[contact.customer_id])
     Deletion.objects.filter(
         content_type__app_label="customers", content_type__model="contact", object_id=contact.pk
     ).update(label=ERASED)

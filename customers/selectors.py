@@ -12,7 +12,10 @@ from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from accounts import reach
-from customers import lookups  # noqa: F401  (registers the word_prefix lookup)
+from customers import (
+    lookups,  # noqa: F401  (registers the search_match lookup)
+    search,
+)
 from customers.models import Contact, Customer, Interaction, Relationship
 from customers.validators import phone_digits
 from records.selectors import FieldChange, HistoryEntry
@@ -22,20 +25,11 @@ if TYPE_CHECKING:
 
 User = get_user_model()
 
-# InnoDB's default FULLTEXT settings: words under 3 characters and these stopwords are not indexed,
-# so a required "+de*" would match nothing; such words are searched by name prefix instead.
-_FT_MIN_LEN = 3
-_FT_STOPWORDS = frozenset(
-    "a about an are as at be by com de en for from how i in is it la of on or that the this to was what when "
-    "where who will with und www".split()
-)
 # A search reads at most this much of what was typed: the list's search box refuses longer text, and each word
-# adds a condition to the query (SQLite refuses one of about 990 words: "Expression tree is too large"), while
-# past a few words another word narrows the matches no further.
+# adds a condition to the query, while past a few words another word narrows the matches no further.
 SEARCH_MAX_CHARS = 200
-SEARCH_MAX_WORDS = 10
-_WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+")
-_LATIN_TEXT = re.compile(r"[0-9A-Za-z\u00C0-\u024F\s'&.,()/-]+")
+SEARCH_MAX_WORDS = search.MAX_TERMS
+_PHONE_TYPED = re.compile(r"[0-9 +()./-]+")
 
 
 # Scoping ---------------------------------------------------------------------------------------------------------
@@ -97,6 +91,7 @@ def customer_list_for(*, user: AbstractBaseUser) -> QuerySet[Customer]:
     full_name = Trim(Concat("first_name", Value(" "), "last_name", output_field=CharField()))
     return (
         customer_scope(user=user)
+        .defer("search_text")  # read only by the database's search index
         .prefetch_related("tags")
         .annotate(
             owner_username=Subquery(owner.values("username")[:1]),
@@ -123,32 +118,42 @@ def customer_owners_by_name(*, user: AbstractBaseUser) -> list[int]:
     return [u.pk for u in sorted(people, key=lambda u: ((u.get_full_name() or u.username).casefold(), u.pk))]
 
 
-def fulltext_words(text: str) -> list[str]:
-    """The words of `text` that the FULLTEXT index holds (3+ characters, not stopwords, Latin letters/digits)."""
-    return [w for w in (m.lower() for m in _WORD.findall(text)) if len(w) >= _FT_MIN_LEN and w not in _FT_STOPWORDS]
+def _digits_prefix(field: str, digits: str) -> Q:
+    """Values of a digits-only column starting with `digits`, as a range (`>= "4420" AND < "4421"`): SQLite serves
+    a range from the B-tree index, where its LIKE (case-insensitive) cannot use it."""
+    following = digits.rstrip("9")
+    condition = Q(**{f"{field}__gte": digits})
+    if following:
+        condition &= Q(**{f"{field}__lt": following[:-1] + str(int(following[-1]) + 1)})
+    return condition
 
 
 def customer_search(customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
-    """Filter by what a person types: an email (prefix), a phone number (digits prefix) or name words.
+    """Filter by what a person types (only within `customers`, which the caller scoped to the user):
 
-    Each branch uses an index: email and phone_digits B-trees, or the FULLTEXT index on name for words
-    anywhere in the name; text the FULLTEXT index cannot hold (CJK, short words) matches the name prefix.
-    Only the first SEARCH_MAX_CHARS characters and SEARCH_MAX_WORDS name words are searched.
+    - a phone number with "+", or fewer than 4 digits: the start of the stored digits, from their B-tree index,
+      sorted by number (so the index serves the filter and the order, where ORDER BY name would tempt MariaDB to
+      walk the name index);
+    - other phone numbers: the start of the number, or its end (the last digits, the number without the country
+      code, or the national number with its trunk 0), of the customer or a contact;
+    - anything else: each word (or email address, or CJK text) anywhere in the name, email or phone of the
+      customer or of a contact not in the recycle bin, accents ignored.
+
+    All but the first read the full-text index over `search_text` (customers/search.py). Only the first
+    SEARCH_MAX_CHARS characters and SEARCH_MAX_WORDS words are searched; text of only short words or stopwords,
+    which the index does not hold, matches the start of the name.
     """
     text = text.strip()[:SEARCH_MAX_CHARS].strip()
     if not text:
         return customers
-    # Email and phone matches come sorted by the matched column (an explicit sort still wins): its index then
-    # serves both the filter and the order, where ORDER BY name would tempt MySQL to walk the name index.
-    # (istartswith even for digits: MySQL's case-sensitive LIKE BINARY cannot use the index range.)
-    if "@" in text:
-        return customers.filter(email__istartswith=text.lower()).order_by("email", "id")
     digits = phone_digits(text)
-    if digits and re.fullmatch(r"[0-9 +()./-]+", text):
-        return customers.filter(phone_digits__istartswith=digits).order_by("phone_digits", "id")
-    words = fulltext_words(text)[:SEARCH_MAX_WORDS]
-    if words and _LATIN_TEXT.fullmatch(text):
-        return customers.filter(name__word_prefix=" ".join(words))
+    if digits and _PHONE_TYPED.fullmatch(text):
+        if text.startswith("+") or len(digits) < search.PHONE_SUFFIX_MIN_DIGITS:
+            return customers.filter(_digits_prefix("phone_digits", digits)).order_by("phone_digits", "id")
+        return customers.filter(search_text__search_match=search.phone_query(digits))
+    query = search.text_query(text)
+    if query:
+        return customers.filter(search_text__search_match=query)
     return customers.filter(name__istartswith=text)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts import reach
 from customers.models import Contact, Customer, Interaction, Relationship, Tag
+from customers.search import customer_search_document
 from customers.selectors import customer_duplicates, customer_scope, customer_visibility, owners_for
 from customers.validators import phone_digits
 from records.audit import audit_record
@@ -92,6 +93,42 @@ def _apply(customer: Customer, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         setattr(customer, name, value)
     customer_normalize(customer)
+    customer.search_text = _search_text(customer)
+
+
+def _live_contacts(customer_ids: Iterable[int]) -> dict[int, list[tuple[str, str, str]]]:
+    """(name, email, phone digits) of the contacts of these customers that are not in the recycle bin."""
+    contacts: dict[int, list[tuple[str, str, str]]] = {}
+    for customer_id, name, email, phone in (
+        Contact.objects.filter(customer_id__in=customer_ids)
+        .order_by("pk")
+        .values_list("customer_id", "name", "email", "phone")
+    ):
+        contacts.setdefault(customer_id, []).append((name, email, phone_digits(phone)))
+    return contacts
+
+
+def _search_text(customer: Customer) -> str:
+    contacts = _live_contacts([customer.pk]).get(customer.pk, []) if customer.pk else []
+    return customer_search_document(
+        name=customer.name, email=customer.email, phone_digits=customer.phone_digits, contacts=contacts
+    )
+
+
+def customer_search_refresh(*, customer_ids: Iterable[int]) -> None:
+    """Rewrite what search reads for these customers (customers/search.py) from their fields and live contacts:
+    after a contact is added, changed, deleted, restored or erased, or a customer erased. Customers in the recycle
+    bin too, so a restored one is found as it was. Not a change of the customer: no version, history or
+    `updated_at`. Call it inside the transaction of the write, so search never sees one without the other."""
+    ids = {pk for pk in customer_ids if pk is not None}
+    if not ids:
+        return
+    contacts = _live_contacts(ids)
+    for pk, name, email, digits in Customer.all_objects.filter(pk__in=ids).values_list(
+        "pk", "name", "email", "phone_digits"
+    ):
+        text = customer_search_document(name=name, email=email, phone_digits=digits, contacts=contacts.get(pk, []))
+        Customer.all_objects.filter(pk=pk).update(search_text=text)
 
 
 def customer_create(
@@ -217,7 +254,9 @@ def contact_create(
     for name, value in fields.items():
         setattr(contact, name, value)
     contact._history_user = by
-    return _contact_save(contact)
+    contact = _contact_save(contact)
+    customer_search_refresh(customer_ids=[contact.customer_id])
+    return contact
 
 
 @transaction.atomic
@@ -233,13 +272,18 @@ def contact_update(
     if contact.customer_id != current.customer_id:
         reach.check(contact.customer, user=by)  # moved to another customer: that one must be reachable too
     contact._history_user = by
-    return _contact_save(contact)
+    contact = _contact_save(contact)
+    customer_search_refresh(customer_ids=[contact.customer_id, current.customer_id])
+    return contact
 
 
+@transaction.atomic
 def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> Deletion:
-    """Move a contact to the recycle bin."""
+    """Move a contact to the recycle bin (its customer is no longer found by it)."""
     reach.check(contact, user=by)
-    return deletion_create(root=contact, by=by)
+    deletion = deletion_create(root=contact, by=by)
+    customer_search_refresh(customer_ids=[contact.customer_id])
+    return deletion
 
 
 def customer_contacted_refresh(customer_ids: Iterable[int]) -> None:

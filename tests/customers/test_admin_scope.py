@@ -5,7 +5,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from customers.models import Contact, Customer, Interaction
-from tests.customers._support import listed_names, page_text, select_options
+from tests.customers._support import committed_db, listed_names, page_text, select_options
 from tests.factories.customers import (
     ContactFactory,
     CustomerFactory,
@@ -279,6 +279,7 @@ def test_interaction_changelist_date_drilldown_loads(client, administrator, ever
     assert "Kick-off call" in page_text(response)
 
 
+@committed_db
 def test_phone_changed_in_admin_is_found_by_phone_search_and_duplicate_check(client, staff_rep, customer):
     # given: the rep corrects the phone number in the back office
     client.force_login(staff_rep)

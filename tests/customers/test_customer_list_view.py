@@ -172,6 +172,7 @@ def test_search_by_name_with_punctuation_finds_customer(client, rep, name, typed
     assert listed_names(response) == [name]
 
 
+@committed_db
 def test_search_by_chinese_name_prefix_finds_customer(client, rep, book):
     CustomerFactory(owner=rep, name="王伟贸易有限公司", email="wang@example.cn", phone="+86 21 5555 0101")
     client.force_login(rep)
@@ -181,6 +182,7 @@ def test_search_by_chinese_name_prefix_finds_customer(client, rep, book):
     assert listed_names(response) == ["王伟贸易有限公司"]
 
 
+@committed_db
 def test_search_by_email_prefix_ignores_case(client, rep, book):
     client.force_login(rep)
 
@@ -189,6 +191,7 @@ def test_search_by_email_prefix_ignores_case(client, rep, book):
     assert listed_names(response) == ["Birch Bakery"]
 
 
+@committed_db
 def test_search_by_phone_finds_number_stored_in_another_format(client, rep, book):
     # given: stored as "+44 20 7946 0001"
     client.force_login(rep)

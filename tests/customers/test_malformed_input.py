@@ -48,6 +48,7 @@ def test_list_and_history_pages_that_are_not_a_plain_number_answer(client, rep, 
     assert response.status_code == 200
 
 
+@committed_db
 @pytest.mark.parametrize("exclude", ["²", "¹²", "abc", "-3", "99999999999999999999", "9" * 5000])
 def test_autocomplete_exclude_that_is_not_a_plain_number_is_ignored(client, rep, customer, exclude):
     client.force_login(rep)

@@ -217,6 +217,7 @@ def test_autocomplete_needs_two_characters(client, rep, customer):
     assert client.get(AUTOCOMPLETE, {"q": "a"}).json() == {"results": []}
 
 
+@committed_db
 def test_autocomplete_finds_by_email_and_phone_in_scope_only(client, rep, customer, foreign_customer):
     client.force_login(rep)
 

@@ -7,6 +7,8 @@ from factory.django import DjangoModelFactory
 from accounts.models import Team
 from accounts.roles import ADMINISTRATOR, SALES_MANAGER, SALES_REP
 from customers.models import Contact, Customer, Interaction, Relationship, Tag
+from customers.search import customer_search_document
+from customers.services import customer_search_refresh
 from customers.validators import phone_digits
 
 PASSWORD = "correct-horse-battery-staple"
@@ -88,6 +90,10 @@ class CustomerFactory(DjangoModelFactory):
     tier = Customer.Tier.B
     lifecycle_stage = Customer.Stage.PROSPECT
     owner = factory.SubFactory(RepFactory)
+    # What the services would store for search (contacts added later refresh it, see ContactFactory).
+    search_text = factory.LazyAttribute(
+        lambda c: customer_search_document(name=c.name, email=c.email, phone_digits=c.phone_digits)
+    )
 
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):
@@ -98,11 +104,18 @@ class CustomerFactory(DjangoModelFactory):
 class ContactFactory(DjangoModelFactory):
     class Meta:
         model = Contact
+        skip_postgeneration_save = True
 
     customer = factory.SubFactory(CustomerFactory)
     name = factory.Faker("name")
     role = "Buyer"
     email = factory.Sequence(lambda n: f"contact{n}@example.com")
+
+    @factory.post_generation
+    def searchable(obj, create, extracted, **kwargs):
+        """The customer is found by the contact, as after contact_create."""
+        if create:
+            customer_search_refresh(customer_ids=[obj.customer_id])
 
 
 class InteractionFactory(DjangoModelFactory):
