@@ -198,10 +198,10 @@ class CustomerBulkForm(forms.Form):
     SCOPE_CHOSEN, SCOPE_FILTER = "chosen", "filter"
 
     action = forms.ChoiceField(label=_("Action"))
-    owner = OwnerChoiceField(queryset=None, required=False, label=_("New owner"), empty_label=_("Choose an owner"))
-    tag = forms.ModelChoiceField(
-        queryset=Tag.objects.order_by("name"), required=False, label=_("Tag"), empty_label=_("Choose a tag")
-    )
+    # Ids offered as plain choices: the list passes the owners and tags its filter bar has already read, so the bar
+    # costs no query; the service checks the chosen owner and tag again.
+    owner = forms.TypedChoiceField(coerce=int, required=False, label=_("New owner"))
+    tag = forms.TypedChoiceField(coerce=int, required=False, label=_("Tag"))
     stage = forms.ChoiceField(
         choices=[("", _("Choose a stage")), *Customer.Stage.choices], required=False, label=_("Stage")
     )
@@ -216,11 +216,16 @@ class CustomerBulkForm(forms.Form):
 
     VALUE_FIELD = {"reassign": "owner", "tag": "tag", "untag": "tag", "stage": "stage"}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, owner_choices=None, tag_choices=None, **kwargs):
         from customers.bulk import BulkAction
 
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners_for(user=user)
+        if owner_choices is None:
+            owner_choices = [(u.pk, u.get_full_name() or u.username) for u in owners_for(user=user)]
+        if tag_choices is None:
+            tag_choices = list(Tag.objects.order_by("name").values_list("pk", "name"))
+        self.fields["owner"].choices = [("", _("Choose an owner")), *owner_choices]
+        self.fields["tag"].choices = [("", _("Choose a tag")), *tag_choices]
         for name in ("action", "owner", "tag", "stage"):
             self.fields[name].widget.attrs.update(
                 {"class": "form-select form-select-sm w-auto", "aria-label": self.fields[name].label}
@@ -246,3 +251,11 @@ class CustomerBulkForm(forms.Form):
 
     def value(self):
         return self.cleaned_data.get(self.VALUE_FIELD.get(self.cleaned_data["action"], ""))
+
+    def value_label(self) -> str:
+        """The chosen owner's name, tag's name or stage's label, as the user picked it."""
+        name = self.VALUE_FIELD.get(self.cleaned_data["action"], "")
+        if not name:
+            return ""
+        value = str(self.cleaned_data.get(name))
+        return str(dict((str(k), v) for k, v in self.fields[name].choices).get(value, value))

@@ -76,7 +76,19 @@ class CustomerListView(CustomerPages, kit.ListPageView):
     bulk_template_name = "customers/partials/customer_bulk_bar.html"
 
     def get_bulk_form(self):
-        return CustomerBulkForm(user=self.request.user, auto_id="bulk_%s")  # ids apart from the filter bar's
+        # The owners and tags the filter bar has read; ids apart from the filter bar's.
+        filters = self.filterset.filters
+        owners = (
+            filters["owner"].extra["choices"]
+            if "owner" in filters
+            else [(self.request.user.pk, str(self.request.user.get_full_name() or self.request.user.username))]
+        )
+        return CustomerBulkForm(
+            user=self.request.user,
+            owner_choices=owners,
+            tag_choices=sorted(filters["tag"].extra["choices"], key=lambda choice: choice[1].casefold()),
+            auto_id="bulk_%s",
+        )
 
     @staticmethod
     def shows_score(rows) -> bool:
@@ -461,13 +473,13 @@ class CustomerBulkView(CustomerPages, LoginRequiredMixin, PermissionRequiredMixi
             for error in refused.messages:
                 messages.error(request, error)
         else:
-            messages.success(request, _bulk_message(data["action"], form.value(), result))
+            messages.success(request, _bulk_message(data["action"], form.value_label(), result))
         return redirect(back)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = kwargs["form"]
-        context["summary"] = _bulk_summary(form.cleaned_data["action"], form.value(), kwargs["count"])
+        context["summary"] = _bulk_summary(form.cleaned_data["action"], form.value_label(), kwargs["count"])
         context["limit"] = bulk.bulk_limit()
         return context
 
@@ -476,17 +488,9 @@ def _list_url_with(url: str, query: str) -> str:
     return f"{url}?{query}" if query else url
 
 
-def _value_label(value) -> str:
-    if hasattr(value, "get_full_name"):
-        return value.get_full_name() or value.username
-    if isinstance(value, str):
-        return str(Customer.Stage(value).label)
-    return str(value)
-
-
-def _bulk_summary(action: str, value, count: int) -> str:
+def _bulk_summary(action: str, value: str, count: int) -> str:
     """What the confirmation asks, e.g. "Reassign 1,234 customers to Tom Mate"."""
-    params = {"count": intcomma(count), "value": _value_label(value)}
+    params = {"count": intcomma(count), "value": value}
     texts = {
         bulk.BulkAction.REASSIGN: ngettext(
             "Reassign %(count)s customer to %(value)s?", "Reassign %(count)s customers to %(value)s?", count
@@ -506,8 +510,8 @@ def _bulk_summary(action: str, value, count: int) -> str:
     return texts[action] % params
 
 
-def _bulk_message(action: str, value, result: bulk.BulkResult) -> str:
-    params = {"changed": intcomma(result.changed), "value": _value_label(value)}
+def _bulk_message(action: str, value: str, result: bulk.BulkResult) -> str:
+    params = {"changed": intcomma(result.changed), "value": value}
     texts = {
         bulk.BulkAction.REASSIGN: ngettext(
             "%(changed)s customer reassigned to %(value)s.",

@@ -155,7 +155,7 @@ def test_list_shows_how_long_ago_with_the_exact_time_on_hover_and_never(client, 
     html = page_text(client.get("/customers/")).replace("\xa0", " ")  # timesince joins with no-break spaces
 
     rows = html.split("<tbody>")[1]
-    acme, birch = rows.split("Birch Bakery")[0], rows.split("Birch Bakery")[1]
+    acme, birch = rows.split(">Birch Bakery<")[0], rows.split(">Birch Bakery<")[1]
     assert "3 days ago</time>" in acme and 'title="' in acme.split("col-contacted")[1]
     assert "Never" in birch.split("col-contacted")[1].split("</td>")[0]
 
