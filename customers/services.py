@@ -131,6 +131,12 @@ def customer_search_refresh(*, customer_ids: Iterable[int]) -> None:
         Customer.all_objects.filter(pk=pk).update(search_text=text)
 
 
+def customer_search_refresh_of(customer_ids: set[int]) -> None:
+    """The recycle bin's callback (records.hooks.watch_bin): contacts of these customers were taken, restored or
+    purged."""
+    customer_search_refresh(customer_ids=customer_ids)
+
+
 def customer_create(
     *,
     by: AbstractBaseUser,

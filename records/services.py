@@ -19,7 +19,6 @@ from records.audit import audit_record
 from records.hooks import bin_affected, bin_changed
 from records.models import AuditEntry, Deletion
 from records.selectors import deletion_scope
-from records.signals import record_restored
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -98,7 +97,6 @@ def deletion_restore(*, deletion: Deletion, by: AbstractBaseUser) -> Model:
     for model in recyclable_models():
         model.all_objects.filter(deletion=deletion).update(deletion=None, version=F("version") + 1)
     bin_changed(pending)
-    record_restored.send(sender=type(root), instance=root)
     audit_record(action=AuditEntry.Action.RESTORE, actor=by, obj=root, detail={"restored": deletion.summary})
     deletion.delete()
     root.refresh_from_db()

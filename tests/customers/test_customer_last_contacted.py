@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from customers.demo import seed_demo
@@ -128,7 +129,12 @@ def test_migration_backfills_the_latest_live_interaction():
     InteractionFactory(customer=contacted, occurred_at=NOW - timedelta(days=2))
     recycled = InteractionFactory(customer=binned, occurred_at=NOW)
     Interaction.all_objects.filter(pk=recycled.pk).update(
-        deletion=Deletion.objects.create(content_type_id=1, object_id=recycled.pk, label="x", domain="customers")
+        deletion=Deletion.objects.create(
+            content_type=ContentType.objects.get_for_model(Interaction),
+            object_id=recycled.pk,
+            label="x",
+            domain="customers",
+        )
     )
 
     backfill(apps, None)
