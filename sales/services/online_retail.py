@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -293,5 +293,4 @@ def online_retail_import(*, path: Path, owner: AbstractBaseUser) -> ImportReport
         for batch in _batches(lines):
             OrderLine.objects.bulk_create(batch)
         report.orders.created, report.lines.created = len(orders), len(lines)
-    connection.close_if_unusable_or_obsolete()
     return report

@@ -73,16 +73,15 @@ def allowed_transitions(order: Order) -> set[str]:
 def number_allocate(*, prefix: str = ORDER_PREFIX) -> str:
     """The next number of a series ("SO-000001"), taken under a lock on the series' row: two transactions asking at
     once get different numbers (the second waits for the first to commit). Call inside a transaction."""
-    sequences = OrderNumberSequence.objects.select_for_update()
-    try:
-        sequence = sequences.get(prefix=prefix)
-    except OrderNumberSequence.DoesNotExist:
+    # The series' rows come from a migration (0004_orders_number_series_rows); one missing is made here, before it
+    # is locked (a locking read of a missing row takes a gap lock on InnoDB).
+    if not OrderNumberSequence.objects.filter(prefix=prefix).exists():
         try:
             with transaction.atomic():
                 OrderNumberSequence.objects.create(prefix=prefix)
         except IntegrityError:
-            pass  # created by a concurrent transaction in the meantime
-        sequence = sequences.get(prefix=prefix)
+            pass
+    sequence = OrderNumberSequence.objects.select_for_update().get(prefix=prefix)
     OrderNumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
     sequence.refresh_from_db(fields=["last_value"])
     return f"{prefix}-{sequence.last_value:06d}"
