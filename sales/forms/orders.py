@@ -134,6 +134,7 @@ class ReturnForm(forms.Form):
                 help_text=_("Up to %(n)s") % {"n": available},
                 error_messages={"max_value": _("At most %(limit_value)s can still be returned.")},
             )
+        self.order_fields([*(f"product_{pk}" for pk in self.products), "notes"])
         self.helper = FormHelper()
         self.helper.form_tag = False
 

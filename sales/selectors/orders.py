@@ -117,16 +117,17 @@ def customer_orders_summary(*, customer: Customer, user: AbstractBaseUser, limit
     orders = order_scope(user=user).filter(customer=customer)
     if not reach.can_reach(Order(customer=customer), user=user):
         return None
-    revenue = OrderLine.objects.filter(
-        order__customer=customer, order__deletion__isnull=True, order__status__in=REVENUE_STATUSES
-    ).aggregate(total=Sum(line_net()))["total"]
+    # One sum per currency: amounts in different currencies are never added together.
+    revenue = list(
+        OrderLine.objects.filter(
+            order__customer=customer, order__deletion__isnull=True, order__status__in=REVENUE_STATUSES
+        )
+        .order_by("order__currency")
+        .values_list("order__currency")
+        .annotate(total=Sum(line_net()))
+    )
     latest = list(orders.annotate(total=_total_subquery()).order_by("-ordered_at", "-id")[:limit])
-    return {
-        "orders": latest,
-        "revenue": revenue if revenue is not None else Decimal("0"),
-        "count": orders.count() if len(latest) == limit else len(latest),
-        "currency": latest[0].currency if latest else "",
-    }
+    return {"orders": latest, "revenue": revenue}
 
 
 def active_products() -> QuerySet[Product]:

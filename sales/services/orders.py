@@ -105,9 +105,17 @@ def _check_opportunity(opportunity: Opportunity | None, *, customer: Customer, b
         )
 
 
-def _check_lines(lines: Sequence[LineInput]) -> None:
+def _check_lines(lines: Sequence[LineInput]) -> str:
+    """Refuse lines an order cannot have; returns the currency they are all priced in."""
     if not lines:
         raise ValidationError(_("Add at least one line."), code="no_lines")
+    currencies = {line.product.currency for line in lines}
+    if len(currencies) > 1:
+        raise ValidationError(
+            _("All lines of an order must be priced in one currency, not %(currencies)s.")
+            % {"currencies": ", ".join(sorted(currencies))},
+            code="currencies",
+        )
     errors = []
     for line in lines:
         if not line.product.active:
@@ -124,6 +132,7 @@ def _check_lines(lines: Sequence[LineInput]) -> None:
             errors.append(ValidationError(_("A discount is between 0 and 100 %."), code="discount"))
     if errors:
         raise ValidationError(errors)
+    return currencies.pop()
 
 
 def _write_lines(order: Order, lines: Sequence[LineInput], *, previous_prices: dict[int, Decimal]) -> None:
@@ -165,7 +174,7 @@ def order_create(
         raise ValidationError({"customer": _("Choose a customer.")}, code="required")
     _check_customer(order.customer, by=by)
     _check_opportunity(order.opportunity, customer=order.customer, by=by)
-    _check_lines(lines)
+    order.currency = _check_lines(lines)
     order.kind, order.status, order.stock_moved = Order.Kind.ORDER, Order.Status.DRAFT, False
     order.original = None
     if not order.ordered_at:
@@ -202,7 +211,7 @@ def order_update(
         _check_customer(order.customer, by=by)
     _check_opportunity(order.opportunity, customer=order.customer, by=by)
     if lines is not None:
-        _check_lines(lines)
+        order.currency = _check_lines(lines)
     order.full_clean()
     order._history_user = by
     with one_history_entry(order):

@@ -187,3 +187,15 @@ def test_draft_order_cannot_be_returned(customer, rep, mug):
 
     with pytest.raises(ValidationError, match="Only confirmed, shipped or paid"):
         return_create(order=order, by=rep, lines=[LineInput(product=mug, quantity=1)])
+
+
+def test_order_takes_its_products_currency_and_refuses_mixed_currencies(customer, rep, mug):
+    pound = OrderProductFactory(sku="TEA", name="Tea", currency="GBP")
+    euro = OrderProductFactory(sku="WINE", name="Wine", currency="EUR")
+
+    order = _draft(customer, rep, LineInput(product=pound, quantity=1))
+    with pytest.raises(ValidationError, match="one currency, not EUR, GBP"):
+        _draft(customer, rep, LineInput(product=pound, quantity=1), LineInput(product=euro, quantity=1))
+
+    assert order.currency == "GBP"
+    assert Order.objects.count() == 1
