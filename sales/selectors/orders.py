@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -58,14 +59,35 @@ def order_scope(*, user: AbstractBaseUser, write: bool = False) -> QuerySet[Orde
 
 
 def order_list_for(*, user: AbstractBaseUser) -> QuerySet[Order]:
-    """The user's orders for the list and its export: customer preloaded, `total` annotated (a correlated SUM, so
-    it runs only for the rows read) and `line_count`."""
-    count = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(n=Sum(Value(1)))
-    return (
-        order_scope(user=user)
-        .select_related("customer")
-        .annotate(total=_total_subquery(), line_count=Coalesce(Subquery(count.values("n")), Value(0)))
-    )
+    """The user's orders for the list and its export, customer preloaded. Totals are not annotated here: a
+    correlated SUM in the select list is computed for every row before MariaDB sorts them (2 s at 26,000 orders),
+    so the list adds them for the rows of its page (`attach_totals`) and only a sort by total annotates them."""
+    return order_scope(user=user).select_related("customer")
+
+
+def with_totals(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    """`queryset` with each order's `total` and `line_count` computed by the database (for sorting and exports)."""
+    count = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(n=Count("id"))
+    return queryset.annotate(total=_total_subquery(), line_count=Coalesce(Subquery(count.values("n")), Value(0)))
+
+
+def attach_totals(orders: list[Order]) -> list[Order]:
+    """Set `total` and `line_count` on already loaded orders (a page of the list) from one grouped SUM over their
+    lines; orders already annotated keep theirs."""
+    missing = [order.pk for order in orders if not hasattr(order, "total")]
+    if missing:
+        sums = {
+            row["order"]: row
+            for row in OrderLine.objects.filter(order__in=missing)
+            .order_by()
+            .values("order")
+            .annotate(total=Sum(line_net()), n=Count("id"))
+        }
+        for order in orders:
+            if order.pk in sums or not hasattr(order, "total"):
+                row = sums.get(order.pk, {"total": Decimal("0"), "n": 0})
+                order.total, order.line_count = row["total"], row["n"]
+    return orders
 
 
 def order_get_for(*, user: AbstractBaseUser, pk: int, write: bool = False) -> Order:
@@ -126,7 +148,7 @@ def customer_orders_summary(*, customer: Customer, user: AbstractBaseUser, limit
         .values_list("order__currency")
         .annotate(total=Sum(line_net()))
     )
-    latest = list(orders.annotate(total=_total_subquery()).order_by("-ordered_at", "-id")[:limit])
+    latest = attach_totals(list(orders.order_by("-ordered_at", "-id")[:limit]))
     return {"orders": latest, "revenue": revenue}
 
 

@@ -297,3 +297,15 @@ def test_another_reps_customer_prefilled_in_the_url_is_not_offered(client, rep, 
     page = client.get(reverse("sales:order-create"), {"customer": foreign_customer.pk}).content.decode()
 
     assert "Own customer" in page and "Zenith Foods" not in page
+
+
+def test_export_sorted_by_total_lists_the_biggest_first(client, rep, customer, mug):
+    small = order_create(by=rep, customer=customer, lines=[LineInput(product=mug, quantity=1)])
+    big = order_create(by=rep, customer=customer, lines=[LineInput(product=mug, quantity=5)])
+    client.force_login(rep)
+
+    response = client.get(reverse("sales:order-export"), {"sort": "-total"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+
+    assert body.index(big.number) < body.index(small.number)
+    assert "22.50" in body and "4.50" in body
