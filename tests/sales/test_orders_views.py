@@ -309,3 +309,27 @@ def test_export_sorted_by_total_lists_the_biggest_first(client, rep, customer, m
 
     assert body.index(big.number) < body.index(small.number)
     assert "22.50" in body and "4.50" in body
+
+
+def test_editing_with_a_bad_line_shows_the_error_and_changes_nothing(client, rep, order, mug):
+    client.force_login(rep)
+    data = _post_order(order.customer, mug, version=order.version, **{"lines-0-quantity": "-1"})
+
+    response = client.post(reverse("sales:order-update", kwargs={"pk": order.pk}), data)
+
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 1." in text(response)
+    assert OrderLine.objects.get(order=order).quantity == 2
+    assert Order.objects.get(pk=order.pk).version == order.version
+
+
+def test_editing_a_draft_someone_else_changed_shows_the_conflict(client, rep, order, mug):
+    client.force_login(rep)
+    Order.objects.filter(pk=order.pk).update(version=order.version + 1)
+    data = _post_order(order.customer, mug, version=order.version, **{"lines-0-quantity": "9"})
+
+    response = client.post(reverse("sales:order-update", kwargs={"pk": order.pk}), data)
+
+    assert response.status_code == 200
+    assert "Someone else changed this record after you opened it." in text(response)
+    assert OrderLine.objects.get(order=order).quantity == 2
