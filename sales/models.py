@@ -238,6 +238,9 @@ class Order(OwnedRecord):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     currency = models.CharField(_("currency"), max_length=3, default=default_currency)
     notes = models.TextField(_("notes"), blank=True)
+    # Whether confirming took the lines' stock (or, for a return, put it back), so cancelling undoes exactly
+    # that: imported invoices never moved stock.
+    stock_moved = models.BooleanField(_("stock moved"), default=False, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "deletion"])
 
@@ -253,6 +256,15 @@ class Order(OwnedRecord):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sales:order-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_return(self) -> bool:
+        return self.kind == self.Kind.RETURN
 
 
 class OrderLine(models.Model):
@@ -282,3 +294,37 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_id}"
+
+
+class OrderNumberSequence(models.Model):
+    """The last number given out in one numbering series ("SO" for orders, "RT" for returns). sales.services
+    allocates the next one under a row lock, so two orders created at the same moment never share a number."""
+
+    prefix = models.CharField(_("prefix"), max_length=8, unique=True)
+    last_value = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("order number sequence")
+        verbose_name_plural = _("order number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.last_value:06d}"
+
+
+class ImportedCustomer(models.Model):
+    """Which customer a key of an outside system (a shop's CustomerID) was imported as, so a second import of the
+    same file finds it again instead of creating it twice."""
+
+    source = models.CharField(_("source"), max_length=40)
+    external_id = models.CharField(_("key in the source"), max_length=64)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer"))
+
+    class Meta:
+        verbose_name = _("imported customer")
+        verbose_name_plural = _("imported customers")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="sales_importedcustomer_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"

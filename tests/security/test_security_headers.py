@@ -40,6 +40,10 @@ NOT_PAGES = {
     "records:deletion-restore": "POST only",
     "records:deletion-purge": "POST only",
     "customers:customer-bulk": "POST only (its confirmation page is checked in tests/customers/test_customer_bulk.py)",
+    "sales:order-confirm": "POST only",
+    "sales:order-cancel": "POST only",
+    "sales:order-ship": "POST only",
+    "sales:order-paid": "POST only",
 }
 
 
@@ -60,13 +64,33 @@ def _url_names(patterns, prefix=""):
             yield prefix + pattern.name
 
 
+def _orders(customer):
+    """A draft order and a confirmed one of `customer`, for the order pages."""
+    from sales.services.orders import LineInput, order_confirm, order_create
+    from tests.factories.sales_orders import OrderProductFactory
+
+    product = OrderProductFactory(stock_on_hand=10)
+    draft = order_create(by=customer.owner, customer=customer, lines=[LineInput(product=product, quantity=1)])
+    confirmed = order_create(by=customer.owner, customer=customer, lines=[LineInput(product=product, quantity=2)])
+    order_confirm(order=confirmed, by=customer.owner)
+    return draft, confirmed
+
+
 @pytest.fixture
 def pages(administrator, customer, foreign_customer):
     contact = ContactFactory(customer=customer)
     interaction = InteractionFactory(customer=customer)
     relationship = RelationshipFactory(from_customer=customer, to_customer=foreign_customer)
     pk = {"pk": customer.pk}
+    draft, confirmed = _orders(customer)
     return {
+        "sales:order-list": {},
+        "sales:order-export": {},
+        "sales:order-create": {},
+        "sales:order-detail": {"pk": draft.pk},
+        "sales:order-update": {"pk": draft.pk},
+        "sales:order-delete": {"pk": draft.pk},
+        "sales:return-create": {"pk": confirmed.pk},
         "password_change": {},
         "password_change_done": {},
         "customers:customer-list": {},

@@ -1,0 +1,163 @@
+"""Reads for order pages, exports, the customer page's orders card and the import. Every order read goes through
+`order_scope`, so an order outside the user's reach answers 404 wherever it is asked for. Totals are computed by
+the database (a SUM over the lines), never by adding lines up in Python."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from accounts import reach
+from sales.models import Order, OrderLine, Product
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from customers.models import Customer
+
+MONEY_FIELD = DecimalField(max_digits=18, decimal_places=4)
+# Statuses whose orders count as sales: drafts are not yet, cancelled ones no longer.
+REVENUE_STATUSES = (Order.Status.CONFIRMED, Order.Status.SHIPPED, Order.Status.PAID)
+
+
+def line_net(prefix: str = "") -> ExpressionWrapper:
+    """quantity × unit price × (100 − discount) / 100 of a line (negative on returns), as a database expression."""
+    return ExpressionWrapper(
+        F(f"{prefix}quantity") * F(f"{prefix}unit_price") * (Value(100) - F(f"{prefix}discount_percent")) / Value(100),
+        output_field=MONEY_FIELD,
+    )
+
+
+def _total_subquery() -> Subquery:
+    lines = (
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(total=Sum(line_net()))
+        .values("total")
+    )
+    return Coalesce(Subquery(lines, output_field=MONEY_FIELD), Value(Decimal("0")), output_field=MONEY_FIELD)
+
+
+def order_scope(*, user: AbstractBaseUser, write: bool = False) -> QuerySet[Order]:
+    """The orders `user` may read (or change, with write=True): of their customers, their teams', or all."""
+    return reach.scope(Order, user=user, write=write)
+
+
+def order_list_for(*, user: AbstractBaseUser) -> QuerySet[Order]:
+    """The user's orders for the list and its export, customer preloaded. Totals are not annotated here: a
+    correlated SUM in the select list is computed for every row before MariaDB sorts them (2 s at 26,000 orders),
+    so the list adds them for the rows of its page (`attach_totals`) and only a sort by total annotates them."""
+    return order_scope(user=user).select_related("customer")
+
+
+def with_totals(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    """`queryset` with each order's `total` and `line_count` computed by the database (for sorting and exports)."""
+    count = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(n=Count("id"))
+    return queryset.annotate(total=_total_subquery(), line_count=Coalesce(Subquery(count.values("n")), Value(0)))
+
+
+def attach_totals(orders: list[Order]) -> list[Order]:
+    """Set `total` and `line_count` on already loaded orders (a page of the list) from one grouped SUM over their
+    lines; orders already annotated keep theirs."""
+    missing = [order.pk for order in orders if not hasattr(order, "total")]
+    if missing:
+        sums = {
+            row["order"]: row
+            for row in OrderLine.objects.filter(order__in=missing)
+            .order_by()
+            .values("order")
+            .annotate(total=Sum(line_net()), n=Count("id"))
+        }
+        for order in orders:
+            if order.pk in sums or not hasattr(order, "total"):
+                row = sums.get(order.pk, {"total": Decimal("0"), "n": 0})
+                order.total, order.line_count = row["total"], row["n"]
+    return orders
+
+
+def order_get_for(*, user: AbstractBaseUser, pk: int, write: bool = False) -> Order:
+    """One order within reach, customer, opportunity and original preloaded, `total` annotated; Http404 otherwise."""
+    queryset = order_scope(user=user, write=write).select_related("customer", "opportunity", "original")
+    return reach.get_for(queryset.annotate(total=_total_subquery()), user=user, write=write, pk=pk)
+
+
+def order_lines(*, order: Order) -> QuerySet[OrderLine]:
+    """The order's lines with the product and each line's `net` amount computed by the database."""
+    return order.lines.select_related("product").annotate(net=line_net()).order_by("id")
+
+
+def order_total(*, order: Order) -> Decimal:
+    """The order's total (net of line discounts), summed by the database."""
+    total = OrderLine.objects.filter(order=order).aggregate(total=Sum(line_net()))["total"]
+    return total if total is not None else Decimal("0")
+
+
+def order_returns(*, order: Order, user: AbstractBaseUser) -> QuerySet[Order]:
+    """The returns made from `order` that the user reaches, newest first, with their totals."""
+    return order_scope(user=user).filter(original=order).annotate(total=_total_subquery()).order_by("-ordered_at")
+
+
+def returnable_quantities(*, order: Order, exclude_return: Order | None = None) -> dict[int, int]:
+    """Per product id: how many units of `order` may still be returned, i.e. ordered minus already returned on
+    returns that are not cancelled (drafts included, so two drafts cannot return the same units)."""
+    ordered = dict(
+        OrderLine.objects.filter(order=order, quantity__gt=0)
+        .order_by()
+        .values("product")
+        .annotate(n=Sum("quantity"))
+        .values_list("product", "n")
+    )
+    returned_lines = OrderLine.objects.filter(
+        order__original=order, order__deletion__isnull=True, order__kind=Order.Kind.RETURN
+    ).exclude(order__status=Order.Status.CANCELLED)
+    if exclude_return is not None:
+        returned_lines = returned_lines.exclude(order=exclude_return)
+    returned = dict(returned_lines.order_by().values("product").annotate(n=Sum("quantity")).values_list("product", "n"))
+    return {product: ordered_n + (returned.get(product) or 0) for product, ordered_n in ordered.items()}
+
+
+def customer_orders_summary(*, customer: Customer, user: AbstractBaseUser, limit: int = 5) -> dict[str, Any] | None:
+    """For the customer page: the customer's latest orders (with totals) and lifetime revenue net of returns,
+    counting confirmed, shipped and paid orders only; None when the user may not see the customer's orders."""
+    if not user.has_perm("sales.view_order"):
+        return None
+    orders = order_scope(user=user).filter(customer=customer)
+    if not reach.can_reach(Order(customer=customer), user=user):
+        return None
+    # One sum per currency: amounts in different currencies are never added together.
+    revenue = list(
+        OrderLine.objects.filter(
+            order__customer=customer, order__deletion__isnull=True, order__status__in=REVENUE_STATUSES
+        )
+        .order_by("order__currency")
+        .values_list("order__currency")
+        .annotate(total=Sum(line_net()))
+    )
+    latest = attach_totals(list(orders.order_by("-ordered_at", "-id")[:limit]))
+    return {"orders": latest, "revenue": revenue}
+
+
+def active_products() -> QuerySet[Product]:
+    """What an order line may choose: the active products of the catalogue."""
+    return Product.objects.filter(active=True).order_by("name", "id")
+
+
+def order_search_condition(text: str) -> Q:
+    """Orders whose number starts with, or whose customer's name starts with, the text typed."""
+    text = text.strip()
+    return Q(number__istartswith=text) | Q(customer__name__istartswith=text)
