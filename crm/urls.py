@@ -33,6 +33,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("customers/", include("customers.urls")),
+    path("sales/", include("sales.urls")),
     path("records/", include("records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -56,6 +56,11 @@ class Product(TimeStampedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sales:product-detail", kwargs={"pk": self.pk})
+
 
 class Stage(models.Model):
     """A step of the pipeline, set by an administrator: its order on the board, default probability and whether it
@@ -149,6 +154,11 @@ class Opportunity(OwnedRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sales:opportunity-detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         super().clean()
