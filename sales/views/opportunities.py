@@ -178,6 +178,9 @@ class PipelineBoardView(SalesPages, kit.ScopedPageMixin, TemplateView):
     crumb = ""
     cards_per_column = selectors.BOARD_CARDS_PER_COLUMN
 
+    def get_breadcrumbs(self):
+        return []  # the app's first page: the trail starts here
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user

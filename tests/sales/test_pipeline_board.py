@@ -42,7 +42,7 @@ def test_board_shows_open_columns_with_count_total_and_weighted_total(client, re
     proposal = next(c for c in response.context["columns"] if c.stage.code == "proposal")
     assert proposal.count == 2
     assert proposal.totals[0].total == Decimal("4000") and proposal.totals[0].weighted == Decimal("2000.00")
-    assert "4,000.00 EUR · weighted 2,000.00 EUR" in body
+    assert "4,000.00 EUR" in body and "weighted 2,000.00 EUR" in body
     assert [c.stage.code for c in response.context["columns"]] == [
         "prospecting",
         "qualification",
@@ -148,7 +148,7 @@ def test_script_move_saves_and_answers_the_new_column_totals(client, rep, custom
     opportunity.refresh_from_db()
     assert opportunity.stage.code == "proposal"
     proposal = next(c for c in data["columns"] if c["stage"] == stage("proposal").pk)
-    assert proposal["count"] == 1 and "800.00 EUR · weighted 400.00 EUR" in proposal["totals_html"]
+    assert proposal["count"] == 1 and "800.00 EUR" in proposal["totals_html"] and "weighted 400.00 EUR" in proposal["totals_html"]
     assert StageChange.objects.filter(opportunity=opportunity, to_stage__code="proposal").exists()
 
 
