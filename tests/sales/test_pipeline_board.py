@@ -148,7 +148,11 @@ def test_script_move_saves_and_answers_the_new_column_totals(client, rep, custom
     opportunity.refresh_from_db()
     assert opportunity.stage.code == "proposal"
     proposal = next(c for c in data["columns"] if c["stage"] == stage("proposal").pk)
-    assert proposal["count"] == 1 and "800.00 EUR" in proposal["totals_html"] and "weighted 400.00 EUR" in proposal["totals_html"]
+    assert (
+        proposal["count"] == 1
+        and "800.00 EUR" in proposal["totals_html"]
+        and "weighted 400.00 EUR" in proposal["totals_html"]
+    )
     assert StageChange.objects.filter(opportunity=opportunity, to_stage__code="proposal").exists()
 
 
