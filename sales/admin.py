@@ -69,7 +69,9 @@ class OpportunityAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def create(self, request, obj, form):
-        opportunity_create(by=request.user, opportunity=obj, probability=obj.probability)
+        # A probability left at its default follows the stage, as on the pages.
+        probability = obj.probability if "probability" in form.changed_data else None
+        opportunity_create(by=request.user, opportunity=obj, probability=probability)
 
     def update(self, request, obj, form):
         # Every stage change, here too, is recorded by opportunity_move_stage.

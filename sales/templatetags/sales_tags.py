@@ -1,7 +1,8 @@
 """Formatting for sales pages: money and stage badges. No queries: the views supply the data."""
 
+from decimal import Decimal
+
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 
 register = template.Library()
@@ -11,11 +12,11 @@ _OUTCOME_CLASS = {"open": "text-bg-primary", "won": "text-bg-success", "lost": "
 
 @register.filter
 def money(amount, currency=""):
-    """`12,500.00 EUR`, grouped in the reader's language; empty for None."""
+    """`12,500.00 EUR`: thousands grouped by commas, two decimals, in both of the site's languages (Django's
+    Chinese formats group no digits, and an amount of 1234567.00 is hard to read); empty for None."""
     if amount is None:
         return ""
-    text = number_format(amount, decimal_pos=2, force_grouping=True)
-    return f"{text} {currency}".strip()
+    return f"{Decimal(amount):,.2f} {currency}".strip()
 
 
 @register.simple_tag
