@@ -9,7 +9,8 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from security.services import recovery_codes_create
 from tests.customers._support import page_text
-from tests.factories.customers import PASSWORD, ContactFactory, InteractionFactory, RelationshipFactory
+from tests.factories.customers import PASSWORD, ContactFactory, CustomerFactory, InteractionFactory, RelationshipFactory
+from tests.factories.sales import OpportunityFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ NOT_PAGES = {
     "records:deletion-restore": "POST only",
     "records:deletion-purge": "POST only",
     "customers:customer-bulk": "POST only (its confirmation page is checked in tests/customers/test_customer_bulk.py)",
+    "sales:opportunity-move": "POST only (the board's moves)",
 }
 
 
@@ -66,7 +68,23 @@ def pages(administrator, customer, foreign_customer):
     interaction = InteractionFactory(customer=customer)
     relationship = RelationshipFactory(from_customer=customer, to_customer=foreign_customer)
     pk = {"pk": customer.pk}
+    opportunity = {"pk": OpportunityFactory(customer=customer).pk}
+    product = {"pk": ProductFactory().pk}
+    lead = {"pk": CustomerFactory(owner=customer.owner, lifecycle_stage="lead").pk}
     return {
+        "sales:pipeline": {},
+        "sales:opportunity-list": {},
+        "sales:opportunity-export": {},
+        "sales:opportunity-create": {},
+        "sales:opportunity-detail": opportunity,
+        "sales:opportunity-update": opportunity,
+        "sales:opportunity-delete": opportunity,
+        "sales:opportunity-history": opportunity,
+        "sales:lead-qualify": lead,
+        "sales:product-list": {},
+        "sales:product-create": {},
+        "sales:product-detail": product,
+        "sales:product-update": product,
         "password_change": {},
         "password_change_done": {},
         "customers:customer-list": {},
