@@ -46,11 +46,6 @@ def opportunity_stage_changes(*, opportunity: Opportunity) -> list[StageChange]:
     return list(opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"))
 
 
-def customer_opportunities(*, customer, user: AbstractBaseUser, limit: int = 20) -> list[Opportunity]:
-    """The opportunities of a customer that `user` reaches, newest first."""
-    return list(opportunity_scope(user=user).filter(customer=customer).select_related("stage", "owner")[:limit])
-
-
 def sales_owners_for(*, user: AbstractBaseUser) -> QuerySet:
     """Active users `user` may assign opportunities to (and filter lists and the board by)."""
     owner_ids = reach.owner_ids(user, domain="sales", write=True)
