@@ -69,7 +69,8 @@ class OpportunityForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customer_scope(user=user, write=True)
+        reachable = customer_scope(user=user, write=True)
+        self.fields["customer"].queryset = reachable
         self.fields["owner"].queryset = sales_owners_for(user=user)
         editing = self.instance.pk is not None
         if editing:
@@ -81,7 +82,10 @@ class OpportunityForm(VersionedFormMixin, forms.ModelForm):
                 self.initial["customer"] = customer.pk
             customer_id = self.data.get(self.add_prefix("customer")) or (customer.pk if customer else None)
         if customer_id and str(customer_id).isascii() and str(customer_id).isdigit():
-            self.fields["contact"].queryset = Contact.objects.filter(customer_id=int(customer_id))
+            # Only of a customer the user reaches: a planted customer id must not list another owner's contacts.
+            self.fields["contact"].queryset = Contact.objects.filter(
+                customer_id=int(customer_id), customer__in=reachable.values("pk")
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -281,3 +281,13 @@ def test_qualify_a_customer_that_is_no_lead_says_so(client, rep, customer):
 
     assert response.status_code == 200 and "Only a lead can be qualified" in response.content.decode()
     assert not Opportunity.objects.exists()
+
+
+def test_planted_customer_id_does_not_list_that_customers_contacts(client, rep, foreign_customer):
+    ContactFactory(customer=foreign_customer, name="Zoe Secret")
+    client.force_login(rep)
+
+    response = client.post(CREATE, {"customer": foreign_customer.pk, "title": "Poached", "amount": "1"})
+
+    body = response.content.decode()
+    assert response.status_code == 200 and "Zoe Secret" not in body and "Zenith Foods" not in body
