@@ -150,6 +150,11 @@ class Opportunity(OwnedRecord):
             models.Index(fields=["deletion", "expected_close_date", "id"], name="sales_opp_close"),
             models.Index(fields=["owner", "deletion", "expected_close_date", "id"], name="sales_opp_owner_close"),
             models.Index(fields=["customer", "deletion"], name="sales_opp_customer"),
+            # The board's totals (count, sum and weighted sum per stage and currency) read from this index alone.
+            models.Index(
+                fields=["deletion", "stage", "owner", "currency", "amount", "probability"],
+                name="sales_opp_board_totals",
+            ),
         ]
 
     def __str__(self) -> str:

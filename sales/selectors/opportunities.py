@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from accounts import reach
 from accounts.models import Team
@@ -37,8 +38,13 @@ def opportunity_get_for(*, user: AbstractBaseUser, pk: int, write: bool = False)
 
 
 def opportunity_list_for(*, user: AbstractBaseUser) -> QuerySet[Opportunity]:
-    """The user's opportunities for the list page and the export, with what each row shows preloaded."""
-    return opportunity_scope(user=user).select_related("customer", "stage", "owner")
+    """The user's opportunities for the list page and the export, with what each row shows preloaded.
+
+    The stage and the owner are prefetched, not joined: with those small tables in the JOIN, MariaDB started from
+    them and sorted every reachable opportunity before returning the first page (1.2 s for a manager at 220,000
+    opportunities); the customer is joined by its primary key, one row per opportunity of the page.
+    """
+    return opportunity_scope(user=user).select_related("customer").prefetch_related("stage", "owner")
 
 
 def opportunity_stage_changes(*, opportunity: Opportunity) -> list[StageChange]:
@@ -102,6 +108,24 @@ def board_filter(
     return queryset
 
 
+def _board_cards(rows: QuerySet[Opportunity], *, limit: int) -> list[Opportunity]:
+    """The first `limit` of one column's opportunities, soonest close first and those without a date last.
+
+    The ids are sorted first, then the rows are read by id: sorted as an expression, MariaDB reads the column's ids
+    from the (owner, deletion, stage, expected_close_date, id) index and sorts only those (6 ms for a manager at
+    220,000 opportunities). Ordered by the bare column it walked the (deletion, expected_close_date) index through
+    every closed opportunity before the open ones (1.1 s), and sorting whole rows with their customer took 60-130 ms.
+    """
+    ids = list(
+        rows.order_by(Coalesce("expected_close_date", Value(date(9999, 12, 31))), "id").values_list("pk", flat=True)[
+            :limit
+        ]
+    )
+    cards = Opportunity.objects.filter(pk__in=ids).select_related("customer").prefetch_related("owner")
+    by_id = {card.pk: card for card in cards}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def pipeline_board(
     *,
     user: AbstractBaseUser,
@@ -113,13 +137,13 @@ def pipeline_board(
     """A column per open stage with its count, total and weighted total (per currency), added up by the
     database in one grouped query, and the first `per_column` cards of each column, soonest close first.
 
-    Each column's cards are one query on the (owner, deletion, stage, expected_close_date) index, so the board
-    reads a few hundred rows however many opportunities there are.
+    The totals read the (deletion, stage, owner, currency, amount, probability) index alone; each column's cards
+    are its first ids from an index, then those rows (see _board_cards), so the board reads a few hundred rows
+    however many opportunities there are.
     """
     stages = stages_open()
-    rows = board_filter(opportunity_scope(user=user), owner=owner, team=team, close_month=close_month).filter(
-        stage__in=stages
-    )
+    scoped = board_filter(opportunity_scope(user=user), owner=owner, team=team, close_month=close_month)
+    rows = scoped.filter(stage__in=stages)
     columns = {stage.pk: BoardColumn(stage=stage) for stage in stages}
     weighted = ExpressionWrapper(
         F("amount") * F("probability") / Decimal(100), output_field=DecimalField(max_digits=20, decimal_places=4)
@@ -142,9 +166,5 @@ def pipeline_board(
         )
     for column in columns.values():
         if column.count and per_column:
-            column.cards = list(
-                rows.filter(stage=column.stage)
-                .select_related("customer", "owner")
-                .order_by("expected_close_date", "id")[:per_column]
-            )
+            column.cards = _board_cards(scoped.filter(stage=column.stage), limit=per_column)
     return list(columns.values())
