@@ -170,6 +170,13 @@ class CustomerDetailView(CustomerRecordMixin, kit.ObjectPageView):
             can_erase=user.has_perm(privacy.ERASE_PERMISSION),
             can_log=user.has_perm("customers.add_interaction"),
         )
+        # Qualifying a lead opens its first opportunity (sales:lead-qualify): the customer must be a lead the user
+        # may change, and the user must be allowed to open opportunities.
+        context["can_qualify"] = (
+            customer.lifecycle_stage == Customer.Stage.LEAD
+            and context["can_change"]
+            and user.has_perm("sales.add_opportunity")
+        )
         return context
 
 

@@ -56,6 +56,11 @@ class Product(TimeStampedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sales:product-detail", kwargs={"pk": self.pk})
+
 
 class Stage(models.Model):
     """A step of the pipeline, set by an administrator: its order on the board, default probability and whether it
@@ -145,10 +150,20 @@ class Opportunity(OwnedRecord):
             models.Index(fields=["deletion", "expected_close_date", "id"], name="sales_opp_close"),
             models.Index(fields=["owner", "deletion", "expected_close_date", "id"], name="sales_opp_owner_close"),
             models.Index(fields=["customer", "deletion"], name="sales_opp_customer"),
+            # The board's totals (count, sum and weighted sum per stage and currency) read from this index alone.
+            models.Index(
+                fields=["deletion", "stage", "owner", "currency", "amount", "probability"],
+                name="sales_opp_board_totals",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sales:opportunity-detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         super().clean()

@@ -15,7 +15,7 @@ from django.views.generic import FormView
 from accounts import reach
 from crm.kit import views as kit
 from crm.kit.export import ExportColumn
-from crm.kit.views import ListColumn, NavLink
+from crm.kit.views import ListColumn
 from crm.querystring import query_int
 from records.selectors import record_history
 from records.versioning import StaleVersionError
@@ -24,17 +24,13 @@ from sales.forms.orders import OrderForm, OrderLineFormSet, ReturnForm, line_ini
 from sales.models import Order
 from sales.selectors import orders as selectors
 from sales.services import orders as services
+from sales.views.base import SalesPages
 
 
-class OrderPages(kit.PageMixin):
-    """What every order page shares: the sales layout, its sub-navigation and the first breadcrumb."""
+class OrderPages(SalesPages):
+    """What every order page shares: the sales layout and sub-navigation, and the orders as first breadcrumb."""
 
-    layout_template = "sales/layout.html"
     breadcrumb_root = (gettext_lazy("Orders"), "sales:order-list")
-    nav_links = [
-        NavLink(gettext_lazy("Orders"), "sales:order-list", "sales.view_order"),
-        NavLink(gettext_lazy("New order"), "sales:order-create", "sales.add_order"),
-    ]
 
 
 class OrderRecordMixin(OrderPages):

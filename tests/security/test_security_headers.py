@@ -9,7 +9,8 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from security.services import recovery_codes_create
 from tests.customers._support import page_text
-from tests.factories.customers import PASSWORD, ContactFactory, InteractionFactory, RelationshipFactory
+from tests.factories.customers import PASSWORD, ContactFactory, CustomerFactory, InteractionFactory, RelationshipFactory
+from tests.factories.sales import OpportunityFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,7 @@ NOT_PAGES = {
     "sales:order-cancel": "POST only",
     "sales:order-ship": "POST only",
     "sales:order-paid": "POST only",
+    "sales:opportunity-move": "POST only (the board's moves)",
 }
 
 
@@ -83,6 +85,9 @@ def pages(administrator, customer, foreign_customer):
     relationship = RelationshipFactory(from_customer=customer, to_customer=foreign_customer)
     pk = {"pk": customer.pk}
     draft, confirmed = _orders(customer)
+    opportunity = {"pk": OpportunityFactory(customer=customer).pk}
+    product = {"pk": ProductFactory().pk}
+    lead = {"pk": CustomerFactory(owner=customer.owner, lifecycle_stage="lead").pk}
     return {
         "sales:order-list": {},
         "sales:order-export": {},
@@ -91,6 +96,19 @@ def pages(administrator, customer, foreign_customer):
         "sales:order-update": {"pk": draft.pk},
         "sales:order-delete": {"pk": draft.pk},
         "sales:return-create": {"pk": confirmed.pk},
+        "sales:pipeline": {},
+        "sales:opportunity-list": {},
+        "sales:opportunity-export": {},
+        "sales:opportunity-create": {},
+        "sales:opportunity-detail": opportunity,
+        "sales:opportunity-update": opportunity,
+        "sales:opportunity-delete": opportunity,
+        "sales:opportunity-history": opportunity,
+        "sales:lead-qualify": lead,
+        "sales:product-list": {},
+        "sales:product-create": {},
+        "sales:product-detail": product,
+        "sales:product-update": product,
         "password_change": {},
         "password_change_done": {},
         "customers:customer-list": {},

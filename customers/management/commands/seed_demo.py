@@ -13,6 +13,7 @@ from accounts.demo import (
 )
 from customers.demo import demo_foreign_data, seed_demo
 from customers.models import Customer
+from sales.demo import opportunities_seed
 
 
 class Command(BaseCommand):
@@ -67,6 +68,12 @@ class Command(BaseCommand):
                     f"{result.interactions:,} interactions and {result.relationships:,} relationships "
                     f"in {time.monotonic() - started:.1f} s."
                 )
+            )
+            # The demo's sales: opportunities with stage histories for the customers that have none yet.
+            started = time.monotonic()
+            opportunities = opportunities_seed(seed=seed)
+            self.stdout.write(
+                self.style.SUCCESS(f"Created {opportunities:,} opportunities in {time.monotonic() - started:.1f} s.")
             )
         if admin_password == DEMO_PASSWORD:
             self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,170 @@
+"""Reads for opportunity pages and the pipeline board. Every read scopes through accounts.reach (the "sales"
+domain): reps reach their own opportunities, managers their teams', administrators all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from accounts import reach
+from accounts.models import Team
+from sales.models import Opportunity, Stage, StageChange
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+User = get_user_model()
+
+# Cards per column: the board reads at most this many per stage, whatever the pipeline holds.
+BOARD_CARDS_PER_COLUMN = 50
+
+
+def opportunity_scope(*, user: AbstractBaseUser, write: bool = False) -> QuerySet[Opportunity]:
+    """The opportunities `user` may read (or change, with write=True)."""
+    return reach.scope(Opportunity, user=user, write=write)
+
+
+def opportunity_get_for(*, user: AbstractBaseUser, pk: int, write: bool = False) -> Opportunity:
+    """One opportunity within reach, customer, stage and owner preloaded; Http404 otherwise."""
+    return reach.get_for(
+        Opportunity.objects.select_related("customer", "stage", "owner", "contact"), user=user, write=write, pk=pk
+    )
+
+
+def opportunity_list_for(*, user: AbstractBaseUser) -> QuerySet[Opportunity]:
+    """The user's opportunities for the list page and the export, with what each row shows preloaded.
+
+    The stage and the owner are prefetched, not joined: with those small tables in the JOIN, MariaDB started from
+    them and sorted every reachable opportunity before returning the first page (1.2 s for a manager at 220,000
+    opportunities); the customer is joined by its primary key, one row per opportunity of the page.
+    """
+    return opportunity_scope(user=user).select_related("customer").prefetch_related("stage", "owner")
+
+
+def opportunity_stage_changes(*, opportunity: Opportunity) -> list[StageChange]:
+    """The opportunity's stage history, oldest first."""
+    return list(opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"))
+
+
+def sales_owners_for(*, user: AbstractBaseUser) -> QuerySet:
+    """Active users `user` may assign opportunities to (and filter lists and the board by)."""
+    owner_ids = reach.owner_ids(user, domain="sales", write=True)
+    users = User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    return users if owner_ids is None else users.filter(pk__in=owner_ids)
+
+
+def sales_teams_for(*, user: AbstractBaseUser) -> QuerySet[Team]:
+    """Teams the board may be filtered by: every team for those reaching all, the teams a manager manages."""
+    owner_ids = reach.owner_ids(user, domain="sales")
+    teams = Team.objects.order_by("name")
+    return teams if owner_ids is None else teams.filter(manager=user)
+
+
+def stages_open() -> list[Stage]:
+    return list(Stage.objects.filter(outcome=Stage.Outcome.OPEN).order_by("position", "id"))
+
+
+@dataclass
+class CurrencyTotal:
+    currency: str
+    total: Decimal
+    weighted: Decimal
+
+
+@dataclass
+class BoardColumn:
+    stage: Stage
+    count: int = 0
+    totals: list[CurrencyTotal] = field(default_factory=list)
+    cards: list[Opportunity] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.cards), 0)
+
+
+def board_filter(
+    queryset: QuerySet[Opportunity],
+    *,
+    owner: AbstractBaseUser | None = None,
+    team: Team | None = None,
+    close_month: date | None = None,
+) -> QuerySet[Opportunity]:
+    """The board's filters: one owner, the members of a team, expected to close in a month."""
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    if team is not None:
+        queryset = queryset.filter(owner__in=Team.members.through.objects.filter(team=team).values("user_id"))
+    if close_month is not None:
+        start = close_month.replace(day=1)
+        end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        queryset = queryset.filter(expected_close_date__gte=start, expected_close_date__lt=end)
+    return queryset
+
+
+def _board_cards(rows: QuerySet[Opportunity], *, limit: int) -> list[Opportunity]:
+    """The first `limit` of one column's opportunities, soonest close first and those without a date last.
+
+    The ids are sorted first, then the rows are read by id: sorted as an expression, MariaDB reads the column's ids
+    from the (owner, deletion, stage, expected_close_date, id) index and sorts only those (6 ms for a manager at
+    220,000 opportunities). Ordered by the bare column it walked the (deletion, expected_close_date) index through
+    every closed opportunity before the open ones (1.1 s), and sorting whole rows with their customer took 60-130 ms.
+    """
+    ids = list(
+        rows.order_by(Coalesce("expected_close_date", Value(date(9999, 12, 31))), "id").values_list("pk", flat=True)[
+            :limit
+        ]
+    )
+    cards = Opportunity.objects.filter(pk__in=ids).select_related("customer").prefetch_related("owner")
+    by_id = {card.pk: card for card in cards}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def pipeline_board(
+    *,
+    user: AbstractBaseUser,
+    owner: AbstractBaseUser | None = None,
+    team: Team | None = None,
+    close_month: date | None = None,
+    per_column: int = BOARD_CARDS_PER_COLUMN,
+) -> list[BoardColumn]:
+    """A column per open stage with its count, total and weighted total (per currency), added up by the
+    database in one grouped query, and the first `per_column` cards of each column, soonest close first.
+
+    The totals read the (deletion, stage, owner, currency, amount, probability) index alone; each column's cards
+    are its first ids from an index, then those rows (see _board_cards), so the board reads a few hundred rows
+    however many opportunities there are.
+    """
+    stages = stages_open()
+    scoped = board_filter(opportunity_scope(user=user), owner=owner, team=team, close_month=close_month)
+    rows = scoped.filter(stage__in=stages)
+    columns = {stage.pk: BoardColumn(stage=stage) for stage in stages}
+    weighted = ExpressionWrapper(
+        F("amount") * F("probability") / Decimal(100), output_field=DecimalField(max_digits=20, decimal_places=4)
+    )
+    totals = (
+        rows.order_by()
+        .values("stage_id", "currency")
+        .annotate(count=Count("id"), total=Sum("amount"), weighted=Sum(weighted))
+        .order_by("stage_id", "currency")
+    )
+    for row in totals:
+        column = columns[row["stage_id"]]
+        column.count += row["count"]
+        column.totals.append(
+            CurrencyTotal(
+                currency=row["currency"],
+                total=row["total"] or Decimal(0),
+                weighted=Decimal(row["weighted"] or 0).quantize(Decimal("0.01")),
+            )
+        )
+    for column in columns.values():
+        if column.count and per_column:
+            column.cards = _board_cards(scoped.filter(stage=column.stage), limit=per_column)
+    return list(columns.values())

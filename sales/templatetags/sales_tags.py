@@ -1,0 +1,26 @@
+"""Formatting for sales pages: money and stage badges. No queries: the views supply the data."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+_OUTCOME_CLASS = {"open": "text-bg-primary", "won": "text-bg-success", "lost": "text-bg-secondary"}
+
+
+@register.filter
+def money(amount, currency=""):
+    """`12,500.00 EUR`: thousands grouped by commas, two decimals, in both of the site's languages (Django's
+    Chinese formats group no digits, and an amount of 1234567.00 is hard to read); empty for None."""
+    if amount is None:
+        return ""
+    return f"{Decimal(amount):,.2f} {currency}".strip()
+
+
+@register.simple_tag
+def stage_badge(stage):
+    return format_html(
+        '<span class="badge {}">{}</span>', _OUTCOME_CLASS.get(stage.outcome, "text-bg-light"), stage.label
+    )

@@ -1,0 +1,17 @@
+"""What every sales page shares: the layout, its sub-navigation and the first breadcrumb."""
+
+from django.utils.translation import gettext_lazy
+
+from crm.kit import views as kit
+from crm.kit.views import NavLink
+
+
+class SalesPages(kit.PageMixin):
+    layout_template = "sales/layout.html"
+    breadcrumb_root = (gettext_lazy("Pipeline"), "sales:pipeline")
+    nav_links = [
+        NavLink(gettext_lazy("Pipeline"), "sales:pipeline", "sales.view_opportunity"),
+        NavLink(gettext_lazy("Opportunities"), "sales:opportunity-list", "sales.view_opportunity"),
+        NavLink(gettext_lazy("Orders"), "sales:order-list", "sales.view_order"),
+        NavLink(gettext_lazy("Products"), "sales:product-list", "sales.view_product"),
+    ]
