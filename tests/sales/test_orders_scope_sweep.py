@@ -8,10 +8,15 @@ from django.urls import reverse
 from customers.models import Customer
 from sales.models import Opportunity, Order, OrderLine, OrderNumberSequence, Product, Stage
 from sales.services.orders import LineInput, order_confirm, order_create
-from sales.urls import urlpatterns
+from sales.urls import urlpatterns as sales_urlpatterns
 from tests.factories.customers import CustomerFactory, UserFactory
 from tests.factories.sales_orders import OrderProductFactory
 from tests.sweep import ScopeSweep
+
+# This sweep covers orders and returns; the other sales sweep covers the rest of the app's URLs, and together they
+# cover every one (tests/sales/test_orders_scope_sweep.py checks the union).
+ORDER_URL_PREFIXES = ("order-", "return-")
+urlpatterns = [p for p in sales_urlpatterns if p.name.startswith(ORDER_URL_PREFIXES)]
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +188,10 @@ def test_user_without_role_gets_403_and_changes_nothing(client, target, name, me
 
     assert response.status_code == 403  # the permission check comes before the method and the lookup
     assert SWEEP.snapshot() == before
+
+
+def test_the_two_sales_sweeps_together_cover_every_sales_url():
+    from tests.sales import test_sales_scope_sweep as pipeline
+
+    covered = set(SWEEP.kwargs) | SWEEP.without_record | set(pipeline.SWEEP.kwargs) | pipeline.SWEEP.without_record
+    assert covered == {p.name for p in sales_urlpatterns}
