@@ -1,19 +1,20 @@
 """The customer list's search, filters and sort, shared by the list page and its CSV export."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 import django_filters
 from django import forms
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.reach import owner_ids
+from crm.kit.filtering import DateRangeFilterForm, sort_choices, sort_fields
 from crm.kit.rows import GroupedRows
+from crm.timezones import day_start
 from customers.forms import IdListField
 from customers.models import Customer, Tag
 from customers.selectors import SEARCH_MAX_CHARS, customer_owners_by_name, customer_search, owners_for
@@ -44,9 +45,7 @@ SORT_LABELS = {
     "last_contacted": _("Last contacted"),
     "owner": _("Owner"),
 }
-SORT_CHOICES = [(key, label) for key, label in SORT_LABELS.items()] + [
-    (f"-{key}", format_lazy(_("{label}, descending"), label=label)) for key, label in SORT_LABELS.items()
-]
+SORT_CHOICES = sort_choices(SORT_LABELS)
 
 
 # "Not contacted in": days since the last interaction, or never.
@@ -75,23 +74,12 @@ def country_choices() -> tuple[tuple[str, str], ...]:
     return _country_choices(get_language())
 
 
-def sort_fields(value: str) -> list[str]:
-    """The ORDER BY for a sort choice such as "tier" or "-updated"."""
-    descending, key = value.startswith("-"), value.lstrip("-")
-    return [f"-{field}" if descending else field for field in SORTS[key]]
-
-
 class IdsFilter(django_filters.Filter):
     field_class = IdListField
 
 
-class CustomerFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("created_from"), data.get("created_to")
-        if start and end and start > end:
-            self.add_error("created_to", _("The end date is before the start date."))
-        return data
+class CustomerFilterForm(DateRangeFilterForm):
+    date_ranges = (("created_from", "created_to"),)
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -165,17 +153,11 @@ class CustomerFilter(django_filters.FilterSet):
         # Two ranges of the (deletion, last_contacted_at) index: never, and before the cutoff.
         return queryset.filter(Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=cutoff))
 
-    @staticmethod
-    def _day_start(day) -> datetime:
-        """Midnight starting `day` in the user's time zone: a range on created_at, which its index serves (a
-        filter on the date of created_at would convert every row's time)."""
-        return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
-
     def created_on_or_after(self, queryset, name, value):
-        return queryset.filter(created_at__gte=self._day_start(value))
+        return queryset.filter(created_at__gte=day_start(value))
 
     def created_on_or_before(self, queryset, name, value):
-        return queryset.filter(created_at__lt=self._day_start(value + timedelta(days=1)))
+        return queryset.filter(created_at__lt=day_start(value + timedelta(days=1)))
 
     def with_tag(self, queryset, name, value):
         tagged = Customer.tags.through.objects.filter(tag_id=value)
@@ -205,7 +187,7 @@ class CustomerFilter(django_filters.FilterSet):
             self._counting = False
 
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(*sort_fields(value))
+        return queryset.order_by(*sort_fields(SORTS, value))
 
     @property
     def qs(self):

@@ -22,8 +22,6 @@ from customers import bulk, privacy, selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerBulkForm, CustomerForm, InteractionForm, RelationshipForm
 from customers.models import Contact, Customer, Interaction, Relationship
-from records.audit import audit_record
-from records.models import AuditEntry
 
 
 class CustomerPages(kit.PageMixin):
@@ -135,15 +133,7 @@ class CustomerExportView(kit.CsvExportView):
         ("Last contacted", "last_contacted_at"),
     ]
 
-    def exporting(self, filterset):
-        audit_record(
-            action=AuditEntry.Action.EXPORT,
-            actor=self.request.user,
-            object_type="customers.customer",
-            label=_("Customer list"),
-            request=self.request,
-            detail={"filter": self.request.GET.urlencode(), "rows": filterset.qs.count()},
-        )
+    audit_label = gettext_lazy("Customer list")
 
 
 class CustomerDetailView(CustomerRecordMixin, kit.ObjectPageView):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
 
 from accounts.reach import DOMAINS, owner_ids
 from accounts.roles import is_administrator
+from crm.timezones import day_start
 from records.models import AuditEntry, Deletion
 
 if TYPE_CHECKING:
@@ -35,11 +35,6 @@ def deletion_list_for(*, user: AbstractBaseUser) -> QuerySet[Deletion]:
     return deletion_scope(user=user).prefetch_related("owner", "deleted_by")
 
 
-def _day_start(day: date) -> datetime:
-    # A range on the stored instant, not a __date lookup: that needs MySQL's time zone tables.
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def audit_list(
     *, action: str = "", actor: str = "", since: date | None = None, until: date | None = None
 ) -> QuerySet[AuditEntry]:
@@ -50,9 +45,9 @@ def audit_list(
     if actor:
         entries = entries.filter(actor_label=actor)
     if since:
-        entries = entries.filter(at__gte=_day_start(since))
+        entries = entries.filter(at__gte=day_start(since))
     if until:
-        entries = entries.filter(at__lt=_day_start(until + timedelta(days=1)))
+        entries = entries.filter(at__lt=day_start(until + timedelta(days=1)))
     return entries
 
 

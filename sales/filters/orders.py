@@ -1,13 +1,13 @@
 """The order list's search, filters and sort, shared by the list page and its CSV export."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from crm.kit.filtering import DateRangeFilterForm, sort_choices, sort_fields
+from crm.timezones import day_start
 from customers.filters import country_choices
 from sales.models import Order
 from sales.selectors.orders import order_search_condition, with_totals
@@ -19,29 +19,12 @@ SORTS = {
     "total": ("total", "id"),
 }
 SORT_LABELS = {"date": _("Date"), "number": _("Number"), "total": _("Total")}
-SORT_CHOICES = [(key, label) for key, label in SORT_LABELS.items()] + [
-    (f"-{key}", format_lazy(_("{label}, descending"), label=label)) for key, label in SORT_LABELS.items()
-]
+SORT_CHOICES = sort_choices(SORT_LABELS)
 DEFAULT_SORT = "-date"
 
 
-def sort_fields(value: str) -> list[str]:
-    descending, key = value.startswith("-"), value.lstrip("-")
-    return [f"-{field}" if descending else field for field in SORTS[key]]
-
-
-class OrderFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
-
-
-def _day_start(day) -> datetime:
-    """Midnight starting `day` in the user's time zone, so a date range is a range on the indexed ordered_at."""
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+class OrderFilterForm(DateRangeFilterForm):
+    date_ranges = (("date_from", "date_to"),)
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -79,17 +62,17 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(order_search_condition(value)) if value.strip() else queryset
 
     def on_or_after(self, queryset, name, value):
-        return queryset.filter(ordered_at__gte=_day_start(value))
+        return queryset.filter(ordered_at__gte=day_start(value))
 
     def on_or_before(self, queryset, name, value):
-        return queryset.filter(ordered_at__lt=_day_start(value + timedelta(days=1)))
+        return queryset.filter(ordered_at__lt=day_start(value + timedelta(days=1)))
 
     def sort_by(self, queryset, name, value):
         if value.lstrip("-") == "total":
             queryset = with_totals(queryset)  # the one sort that needs every row's total
-        return queryset.order_by(*sort_fields(value))
+        return queryset.order_by(*sort_fields(SORTS, value))
 
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(*sort_fields(DEFAULT_SORT))
+            queryset = queryset.order_by(*sort_fields(SORTS, DEFAULT_SORT))
         return super().filter_queryset(queryset)

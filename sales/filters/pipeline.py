@@ -5,10 +5,10 @@ from datetime import date
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.reach import owner_ids
+from crm.kit.filtering import sort_choices, sort_fields
 from customers.models import Customer
 from sales.forms.opportunities import MonthField
 from sales.models import Opportunity, Product, Stage
@@ -17,17 +17,6 @@ from sales.selectors.opportunities import sales_owners_for
 
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
-
-
-def _sort_choices(labels: dict) -> list:
-    return [(key, label) for key, label in labels.items()] + [
-        (f"-{key}", format_lazy(_("{label}, descending"), label=label)) for key, label in labels.items()
-    ]
-
-
-def _sort_fields(sorts: dict, value: str) -> list[str]:
-    descending, key = value.startswith("-"), value.lstrip("-")
-    return [f"-{name}" if descending else name for name in sorts[key]]
 
 
 PRODUCT_SORTS = {
@@ -61,7 +50,7 @@ class ProductFilter(django_filters.FilterSet):
         empty_label=_("Active or not"),
     )
     sort = django_filters.ChoiceFilter(
-        choices=_sort_choices(PRODUCT_SORT_LABELS),
+        choices=sort_choices(PRODUCT_SORT_LABELS),
         method="sort_by",
         label=_("Sort by"),
         empty_label=None,
@@ -85,7 +74,7 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(active=value == "yes")
 
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(*_sort_fields(PRODUCT_SORTS, value))
+        return queryset.order_by(*sort_fields(PRODUCT_SORTS, value))
 
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("sort"):
@@ -125,7 +114,7 @@ class OpportunityFilter(django_filters.FilterSet):
         choices=Customer.Source.choices, label=_("Source"), empty_label=_("Any source")
     )
     sort = django_filters.ChoiceFilter(
-        choices=_sort_choices(OPPORTUNITY_SORT_LABELS),
+        choices=sort_choices(OPPORTUNITY_SORT_LABELS),
         method="sort_by",
         label=_("Sort by"),
         empty_label=None,
@@ -161,7 +150,7 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset.filter(expected_close_date__gte=start, expected_close_date__lt=end)
 
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(*_sort_fields(OPPORTUNITY_SORTS, value))
+        return queryset.order_by(*sort_fields(OPPORTUNITY_SORTS, value))
 
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("sort"):
