@@ -67,6 +67,7 @@ class OpportunityExportView(kit.CsvExportView):
     selector = selectors.opportunity_list_for
     filterset_class = OpportunityFilter
     filename_prefix = "opportunities"
+    audit_label = gettext_lazy("Opportunity list")
     columns = [
         ("ID", "pk"),
         ("Title", "title"),

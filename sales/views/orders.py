@@ -74,6 +74,7 @@ class OrderExportView(kit.CsvExportView):
     selector = selectors.order_list_for
     filterset_class = OrderFilter
     filename_prefix = "orders"
+    audit_label = gettext_lazy("Order list")
     columns = [
         ("Number", "number"),
         ("Kind", "kind"),
