@@ -227,6 +227,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # EMAIL_URL: smtp://user:password@host:587?tls=True ; default prints mail to the console
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The address users reach the CRM at, for links in emails sent outside a request (notifications, reminders).
+CRM_SITE_URL = env("CRM_SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
