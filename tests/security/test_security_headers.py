@@ -39,6 +39,8 @@ NOT_PAGES = {
     "login": "for anonymous users (fetched in its own test)",
     "security:sign-in-code": "needs a password step first (fetched in its own test)",
     "records:deletion-restore": "POST only",
+    "accounts:notification-open": "POST only",
+    "accounts:notifications-read-all": "POST only",
     "records:deletion-purge": "POST only",
     "customers:customer-bulk": "POST only (its confirmation page is checked in tests/customers/test_customer_bulk.py)",
     "sales:order-confirm": "POST only",
@@ -138,6 +140,7 @@ def pages(administrator, customer, foreign_customer):
         "records:recycle-bin": {},
         "records:audit-log": {},
         "accounts:profile": {},
+        "accounts:notifications": {},
         "password_reset": {},
         "password_reset_done": {},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the page for a link that fails
