@@ -128,7 +128,7 @@ def _digits_prefix(field: str, digits: str) -> Q:
     return condition
 
 
-def customer_search(customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+def customer_search(customers: QuerySet[Customer], text: str, *, scan: bool = False) -> QuerySet[Customer]:
     """Filter by what a person types (only within `customers`, which the caller scoped to the user):
 
     - a phone number with "+", or fewer than 4 digits: the start of the stored digits, from their B-tree index,
@@ -142,19 +142,33 @@ def customer_search(customers: QuerySet[Customer], text: str) -> QuerySet[Custom
     All but the first read the full-text index over `search_text` (customers/search.py). Only the first
     SEARCH_MAX_CHARS characters and SEARCH_MAX_WORDS words are searched; text of only short words or stopwords,
     which the index does not hold, matches the start of the name.
+
+    With `scan`, the same rows are found by checking each row's search text instead of through the index (for
+    reading a page in the list's order when the words are common).
     """
     text = text.strip()[:SEARCH_MAX_CHARS].strip()
     if not text:
         return customers
     digits = phone_digits(text)
+    lookup = "search_text__search_scan" if scan else "search_text__search_match"
     if digits and _PHONE_TYPED.fullmatch(text):
         if text.startswith("+") or len(digits) < search.PHONE_SUFFIX_MIN_DIGITS:
             return customers.filter(_digits_prefix("phone_digits", digits)).order_by("phone_digits", "id")
-        return customers.filter(search_text__search_match=search.phone_query(digits))
+        return customers.filter(**{lookup: search.phone_query(digits)})
     query = search.text_query(text)
     if query:
-        return customers.filter(search_text__search_match=query)
+        return customers.filter(**{lookup: query})
     return customers.filter(name__istartswith=text)
+
+
+def customer_search_uses_index(text: str) -> bool:
+    """Whether `customer_search(…, text)` reads the full-text index (and so has a `scan=True` form worth trying
+    first: see CustomerFilter.scan_qs)."""
+    text = text.strip()[:SEARCH_MAX_CHARS].strip()
+    digits = phone_digits(text)
+    if digits and _PHONE_TYPED.fullmatch(text):
+        return not (text.startswith("+") or len(digits) < search.PHONE_SUFFIX_MIN_DIGITS)
+    return bool(text and search.text_query(text))
 
 
 def customer_duplicates(*, email: str, phone: str, exclude_pk: int | None = None) -> QuerySet[Customer]:

@@ -391,6 +391,9 @@ class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
         if issubclass(self.paginator_class, CappedPaginator) and not self.filter_invalid:
             # A filterset may offer the same rows in a form cheaper to count (`count_qs`).
             extra["count_queryset"] = getattr(self.filterset, "count_qs", None)
+            # …and the same rows found by walking the sort index (`scan_qs`), and its own count cap (`count_cap`).
+            extra["scan_queryset"] = getattr(self.filterset, "scan_qs", None)
+            extra["cap"] = getattr(self.filterset, "count_cap", None)
         paginator = self.get_paginator(queryset, page_size, **extra)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))  # past the end: the last page
         return paginator, page, page.object_list, page.has_other_pages()

@@ -287,6 +287,14 @@ CUSTOMER_LIST_PAGE_SIZE = 25
 # A list never counts past this many rows: an exact COUNT(*) over a million rows costs more than the page,
 # and counting 10,000 filtered rows measured up to 0.3 s at a million customers (bench/customer_list.py).
 CUSTOMER_LIST_COUNT_CAP = env.int("CRM_LIST_COUNT_CAP", default=1_000)
+# A search through the full-text index counts at most this many matches: counting a thousand matches of a common
+# word for one rep means reading the matches of every rep.
+CUSTOMER_SEARCH_COUNT_CAP = env.int("CRM_SEARCH_COUNT_CAP", default=200)
+# A page of a search is first looked for by walking the list's sort index and checking each row, examining at most
+# this many index entries and rows (MariaDB's LIMIT … ROWS EXAMINED, about two per customer); when that does not
+# fill the page, through the full-text index. 10,000 finds a page of a word on one customer in 200 (about 40 ms at
+# a million customers when it does not).
+CRM_LIST_SCAN_ROWS = env.int("CRM_LIST_SCAN_ROWS", default=10_000)
 # The currency of new products, opportunities and orders.
 CRM_DEFAULT_CURRENCY = env("CRM_DEFAULT_CURRENCY", default="USD")
 # A bulk change from the list (reassign, tag, stage) runs in one transaction over at most this many customers.
