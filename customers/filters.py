@@ -18,6 +18,7 @@ from crm.kit.rows import GroupedRows
 from crm.timezones import day_start
 from customers.forms import IdListField
 from customers.models import Customer, Tag
+from customers.search import is_cjk_only
 from customers.selectors import (
     SEARCH_MAX_CHARS,
     customer_owners_by_name,
@@ -206,7 +207,10 @@ class CustomerFilter(django_filters.FilterSet):
         index and checking each row's search text (crm.pagination reads a page this way first, within a
         budget of rows). None when there is no such search, or when the list is sorted by owner."""
         sort = self.form.cleaned_data.get("sort", "") if self.is_bound and self.is_valid() else ""
-        if not self._text_search() or sort.lstrip("-") == "owner":
+        text = self._text_search()
+        # Chinese, Japanese and Korean names sort after the Latin ones, so walking the list from its start would
+        # spend the budget before reaching them: such a search goes to the index at once.
+        if not text or sort.lstrip("-") == "owner" or is_cjk_only(text):
             return None
         self._scanning = True
         try:

@@ -91,3 +91,12 @@ def test_a_search_counts_up_to_its_own_cap(client, rep, settings):
     assert "More than 5 customers" in visible_text(searched)
     assert listed_names(searched) == [f"Smith Supplies {n}" for n in range(7)]
     assert "7 customers" in visible_text(listed)  # the list without a search counts to its usual cap
+
+
+def test_a_chinese_search_goes_to_the_index_at_once(client, rep):
+    CustomerFactory(owner=rep, name="联合联合电子有限公司")
+
+    response, queries = _page(client, rep, q="电子")
+
+    assert listed_names(response) == ["联合联合电子有限公司"]
+    assert not any("ROWS EXAMINED" in q for q in queries)
