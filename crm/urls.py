@@ -34,6 +34,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("customers/", include("customers.urls")),
     path("sales/", include("sales.urls")),
+    # Public: the web-to-lead forms, which visitors send without an account (docs/leads.md).
+    path("leads/", include("sales.public_urls")),
     path("records/", include("records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -210,6 +210,7 @@ class Interaction(OwnedRecord):
         CHAT = "chat", _("Chat")
         SOCIAL = "social", _("Social media")
         VISIT = "visit", _("Visit")
+        WEB_FORM = "web_form", _("Web form")
 
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("Inbound")

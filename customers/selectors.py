@@ -185,6 +185,20 @@ def customer_duplicates(*, email: str, phone: str, exclude_pk: int | None = None
     return duplicates.exclude(pk=exclude_pk) if exclude_pk else duplicates
 
 
+def customer_matching_email(*, email: str) -> Customer | None:
+    """The customer of any owner that `email` (any case) belongs to: the oldest customer with that email, else the
+    oldest whose live contact has it; None for no email or no match. Customers and contacts in the recycle bin are
+    not matched."""
+    email = email.strip()
+    if not email:
+        return None
+    customers = Customer.objects.select_related("owner").order_by("pk")
+    return (
+        customers.filter(email__iexact=email).first()
+        or customers.filter(pk__in=Contact.objects.filter(email__iexact=email).values("customer_id")).first()
+    )
+
+
 # The customer page -------------------------------------------------------------------------------------------------
 
 

@@ -1,16 +1,21 @@
 """Back-office screens for sales. They reach, save and delete exactly as the pages do: opportunities and orders
 are listed and offered within the user's reach (records.adminkit); products, opportunities and orders (with their
 inline lines) are saved and deleted through sales.services; order status changes are admin actions calling the
-same services as the order page's buttons. Stages are set here by administrators only (the only role holding
-change_stage)."""
+same services as the order page's buttons. Stages and web-to-lead forms are set here by administrators only (the
+only role holding change_stage and change_leadform)."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.html import escape, format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from records.adminkit import CappedSearchMixin, OwnedAdminMixin, VersionedAdminForm
-from sales.models import Opportunity, Order, OrderLine, Product, Stage, StageChange
+from sales.models import LeadForm, Opportunity, Order, OrderLine, Product, Stage, StageChange
+from sales.services import leads as lead_services
 from sales.services import orders as services
 from sales.services.opportunities import opportunity_create, opportunity_delete, opportunity_move_stage
 from sales.services.products import product_create, product_update
@@ -228,3 +233,107 @@ class OrderAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
                 services.order_delete(order=order, by=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{order.number}: {' '.join(exc.messages)}", messages.ERROR)
+
+
+class LeadFormAdminForm(forms.ModelForm):
+    regenerate_key = forms.BooleanField(
+        label=_("Regenerate the public key"),
+        required=False,
+        help_text=_("The form gets a new address: the old one, and every page embedding it, stop working."),
+    )
+
+    class Meta:
+        model = LeadForm
+        fields = ["name", "team", "active", "source", "default_tags", "thank_you_message", "allowed_origins"]
+
+
+def lead_form_embed_code(lead_form: LeadForm) -> str:
+    """The HTML another site puts in its page to show the form (docs/leads.md)."""
+    url = settings.CRM_SITE_URL.rstrip("/") + lead_form.get_absolute_url()
+    return format_html(
+        '<iframe src="{}" title="{}" width="100%" height="820" loading="lazy" style="border:0;max-width:40rem">'
+        "</iframe>",
+        url,
+        gettext("Contact form"),
+    )
+
+
+@admin.register(LeadForm)
+class LeadFormAdmin(CappedSearchMixin, SimpleHistoryAdmin):
+    """Set-up of the public web-to-lead forms, saved through sales.services.leads. The page shows the form's
+    address and the code that embeds it in another site."""
+
+    form = LeadFormAdminForm
+    list_display = ["name", "team", "active", "source", "public_link", "last_assigned"]
+    list_filter = ["active", "source"]
+    list_select_related = ["team", "last_assigned"]
+    search_fields = ["^name"]
+    autocomplete_fields = ["team"]
+    filter_horizontal = ["default_tags"]
+    readonly_fields = ["public_link", "embed_code", "last_assigned", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "team", "active", "source", "default_tags", "thank_you_message"]}),
+        (_("Address and embedding"), {"fields": ["public_link", "regenerate_key", "allowed_origins", "embed_code"]}),
+        (_("Round robin"), {"fields": ["last_assigned", "created_at", "updated_at"]}),
+    ]
+    actions = ["regenerate_keys"]
+    ordering = ["name", "id"]
+
+    @admin.display(description=_("public address"))
+    def public_link(self, obj):
+        if obj.pk is None:
+            return gettext("Given when the form is saved.")
+        url = settings.CRM_SITE_URL.rstrip("/") + obj.get_absolute_url()
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
+
+    @admin.display(description=_("embed code"))
+    def embed_code(self, obj):
+        if obj.pk is None:
+            return gettext("Given when the form is saved.")
+        return format_html(
+            '<textarea class="vLargeTextField" rows="3" readonly aria-label="{}">{}</textarea>'
+            '<div class="help">{}</div>',
+            gettext("embed code"),
+            escape(lead_form_embed_code(obj)),  # shown as text, even though it is safe HTML
+            gettext(
+                "Put this in the page of an allowed origin. Add ?lang=zh-hans to the address for the form in "
+                "Chinese; without it, the form follows the visitor's browser."
+            ),
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # a new form gets its key when saved; there is nothing to regenerate yet
+            return [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f != "regenerate_key"]})
+                for name, opts in fieldsets
+            ]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        tags = form.cleaned_data.get("default_tags")
+        if change:
+            lead_services.lead_form_update(lead_form=obj, by=request.user, default_tags=tags)
+            if form.cleaned_data.get("regenerate_key"):
+                lead_services.lead_form_regenerate_key(lead_form=obj, by=request.user)
+        else:
+            lead_services.lead_form_create(by=request.user, lead_form=obj, default_tags=tags)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the service set the tags with the form
+
+    def has_delete_permission(self, request, obj=None):
+        # A form is retired by unticking "active" (its address answers 404) or by a new key; its history stays.
+        return False
+
+    @admin.action(description=_("Regenerate the public keys of the chosen forms"), permissions=["change"])
+    def regenerate_keys(self, request, queryset):
+        for lead_form in queryset:
+            lead_services.lead_form_regenerate_key(lead_form=lead_form, by=request.user)
+        count = len(queryset)
+        message = ngettext(
+            "%(count)s form has a new address; its old one no longer works.",
+            "%(count)s forms have new addresses; their old ones no longer work.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)

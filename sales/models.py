@@ -1,12 +1,16 @@
 """Sales records: the product catalogue, opportunities moving through administrator-set stages (every move kept),
 and orders with their lines. Opportunities and orders are owned records (crm.db.OwnedRecord): versioned, recycled
-on delete, with field history, and reached through accounts.reach in the "sales" domain."""
+on delete, with field history, and reached through accounts.reach in the "sales" domain. Web-to-lead forms are the
+administrators' configuration of the public forms leads come in through."""
 
 from __future__ import annotations
 
+import re
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -343,3 +347,120 @@ class ImportedCustomer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
+
+
+# Web-to-lead forms -------------------------------------------------------------------------------------------------
+
+
+def new_public_key() -> str:
+    """An unguessable key for a form's public address: 32 URL-safe characters, 192 random bits."""
+    return secrets.token_urlsafe(24)
+
+
+# An origin a form may be embedded on: scheme, host (a leading "*." for every subdomain) and port, nothing else;
+# origins go into the Content-Security-Policy header, so nothing but these characters may reach it.
+ORIGIN_PATTERN = re.compile(
+    r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$"
+)
+MAX_ORIGINS = 20
+
+
+def parse_origins(text: str) -> list[str]:
+    """The origins written one per line (or separated by spaces or commas), lower-cased, without a trailing "/",
+    each once. Does not check them: see validate_origins."""
+    origins = []
+    for part in re.split(r"[\s,]+", text or ""):
+        origin = part.strip().lower().rstrip("/")
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def validate_origins(text: str) -> None:
+    origins = parse_origins(text)
+    wrong = [origin for origin in origins if not ORIGIN_PATTERN.match(origin)]
+    if wrong:
+        raise ValidationError(
+            _(
+                "Not an origin: %(wrong)s. Write each as scheme and host, with a port if needed and nothing after "
+                "it, such as https://www.example.com (a host with accents in its punycode form)."
+            ),
+            code="origin",
+            params={"wrong": ", ".join(wrong[:3])},
+        )
+    if len(origins) > MAX_ORIGINS:
+        raise ValidationError(_("At most %(max)s origins."), code="too_many_origins", params={"max": MAX_ORIGINS})
+
+
+class LeadForm(TimeStampedModel):
+    """A public web-to-lead form, set up by an administrator: anyone with its address may send it (no sign-in),
+    and each submission becomes a lead of the form's team, given to its active reps in turn
+    (sales.services.leads). It may be embedded in the pages of the origins it lists."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("For the CRM's users; visitors do not see it."))
+    public_key = models.SlugField(
+        _("public key"),
+        max_length=64,
+        unique=True,
+        default=new_public_key,
+        editable=False,
+        help_text=_("The unguessable part of the form's address. Regenerating it retires the old address."),
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        related_name="lead_forms",
+        verbose_name=_("team"),
+        help_text=_("Its active sales reps receive the new leads in turn; its manager when it has none."),
+    )
+    active = models.BooleanField(_("active"), default=True, help_text=_("An inactive form's address answers 404."))
+    thank_you_message = models.TextField(
+        _("thank-you message"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Shown after a submission. Empty: a standard thank-you in the visitor's language."),
+    )
+    allowed_origins = models.TextField(
+        _("allowed embedding origins"),
+        blank=True,
+        validators=[validate_origins],
+        help_text=_(
+            "Sites whose pages may show this form in a frame, one per line, such as https://www.example.com. "
+            "Empty: the form can only be opened on its own."
+        ),
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Customer.Source.choices, default=Customer.Source.WEBSITE
+    )
+    default_tags = models.ManyToManyField(
+        "customers.Tag", related_name="+", blank=True, verbose_name=_("tags for new leads")
+    )
+    # The round robin's place: the rep given the last new lead (sales.services.leads, under a row lock).
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last assigned to"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "last_assigned"])
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("web-to-lead form")
+        verbose_name_plural = _("web-to-lead forms")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("leads:form", kwargs={"key": self.public_key})
+
+    @property
+    def origins(self) -> list[str]:
+        return parse_origins(self.allowed_origins)

@@ -186,6 +186,12 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# CACHE
+# https://docs.djangoproject.com/en/5.2/topics/cache/ : CRM_CACHE_URL, e.g. redis://redis:6379/2. What it holds
+# must be shared by every web process: the web-to-lead form's limit per address is counted here (production.py
+# falls back to the broker's Redis). The default, local memory, counts per process: fine for development.
+CACHES = {"default": env.cache_url("CRM_CACHE_URL", default="locmemcache://")}
+
 # TWO-FACTOR AUTHENTICATION
 # https://django-otp-official.readthedocs.io/en/stable/overview.html : authenticator apps (TOTP) and recovery
 # codes. Required for administrators (security.policy.is_administrator), offered to everyone.
@@ -299,3 +305,11 @@ CRM_LIST_SCAN_ROWS = env.int("CRM_LIST_SCAN_ROWS", default=10_000)
 CRM_DEFAULT_CURRENCY = env("CRM_DEFAULT_CURRENCY", default="USD")
 # A bulk change from the list (reassign, tag, stage) runs in one transaction over at most this many customers.
 CRM_BULK_LIMIT = env.int("CRM_BULK_LIMIT", default=5_000)
+
+# WEB-TO-LEAD FORMS (docs/leads.md)
+# At most this many submissions from one client address (one /64 network for IPv6) within the window; more are
+# answered 429 and nothing is stored. Counted in the cache (CACHES), behind AXES_IPWARE_PROXY_COUNT proxies.
+CRM_LEAD_FORM_LIMIT = env.int("CRM_LEAD_FORM_LIMIT", default=5)
+CRM_LEAD_FORM_LIMIT_WINDOW = timedelta(minutes=env.int("CRM_LEAD_FORM_LIMIT_MINUTES", default=10))
+# How long a rendered form may be sent back: an older one is shown again, filled in, to be sent once more.
+CRM_LEAD_FORM_TOKEN_MAX_AGE = timedelta(hours=env.int("CRM_LEAD_FORM_TOKEN_HOURS", default=4))

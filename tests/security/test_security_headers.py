@@ -48,6 +48,11 @@ NOT_PAGES = {
     "sales:order-ship": "POST only",
     "sales:order-paid": "POST only",
     "sales:opportunity-move": "POST only (the board's moves)",
+    "accounts:notification-open": "POST only",
+    "accounts:notifications-read-all": "POST only",
+    # Public and embeddable: frame-ancestors names each form's origins (tests/sales/test_lead_form_embedding.py).
+    "leads:form": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
+    "leads:form-thanks": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
 }
 
 
@@ -88,7 +93,8 @@ def pages(administrator, customer, foreign_customer):
     pk = {"pk": customer.pk}
     draft, confirmed = _orders(customer)
     opportunity = {"pk": OpportunityFactory(customer=customer).pk}
-    product = {"pk": ProductFactory().pk}
+    # Its own SKU: ProductFactory and the order tests' product factory count SKUs separately and can meet.
+    product = {"pk": ProductFactory(sku="HEADERS-1").pk}
     lead = {"pk": CustomerFactory(owner=customer.owner, lifecycle_stage="lead").pk}
     return {
         "sales:order-list": {},
