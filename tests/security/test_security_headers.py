@@ -48,8 +48,6 @@ NOT_PAGES = {
     "sales:order-ship": "POST only",
     "sales:order-paid": "POST only",
     "sales:opportunity-move": "POST only (the board's moves)",
-    "accounts:notification-open": "POST only",
-    "accounts:notifications-read-all": "POST only",
     # Public and embeddable: frame-ancestors names each form's origins (tests/sales/test_lead_form_embedding.py).
     "leads:form": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
     "leads:form-thanks": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
