@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 
 from accounts import reach
 from accounts.models import Team
-from sales.models import Opportunity, Stage, StageChange
+from sales.models import Opportunity, OpportunityLine, Order, Stage, StageChange
+from sales.selectors.orders import line_net
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -50,6 +51,45 @@ def opportunity_list_for(*, user: AbstractBaseUser) -> QuerySet[Opportunity]:
 def opportunity_stage_changes(*, opportunity: Opportunity) -> list[StageChange]:
     """The opportunity's stage history, oldest first."""
     return list(opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"))
+
+
+def opportunity_lines(*, opportunity: Opportunity) -> QuerySet[OpportunityLine]:
+    """The opportunity's line items with their product and each line's `gross` and `net` amount computed by the
+    database."""
+    from sales.selectors.quotes import line_gross
+
+    return opportunity.lines.select_related("product").annotate(gross=line_gross(), net=line_net()).order_by("id")
+
+
+@dataclass(frozen=True)
+class LineTotals:
+    count: int
+    subtotal: Decimal
+    discount: Decimal
+    net: Decimal
+
+
+def opportunity_line_totals(*, opportunity: Opportunity) -> LineTotals:
+    """How many lines the opportunity has and their subtotal, discount and net total (what its amount follows),
+    summed and rounded to cents by the database in one query."""
+    from sales.selectors.quotes import CENTS_FIELD, line_gross
+
+    sums = OpportunityLine.objects.filter(opportunity=opportunity).aggregate(
+        count=Count("id"),
+        subtotal=Round(Coalesce(Sum(line_gross()), Decimal("0")), 2, output_field=CENTS_FIELD),
+        net=Round(Coalesce(Sum(line_net()), Decimal("0")), 2, output_field=CENTS_FIELD),
+    )
+    return LineTotals(
+        count=sums["count"], subtotal=sums["subtotal"], discount=sums["subtotal"] - sums["net"], net=sums["net"]
+    )
+
+
+def opportunity_orders(*, opportunity: Opportunity, user: AbstractBaseUser) -> list[Order]:
+    """The orders of the opportunity (its won quote's, or linked by hand) that the user reaches, newest first."""
+    from sales.selectors.orders import attach_totals, order_scope
+
+    orders = order_scope(user=user).filter(opportunity=opportunity).select_related("quote").order_by("-ordered_at")
+    return attach_totals(list(orders[:20]))
 
 
 def sales_owners_for(*, user: AbstractBaseUser) -> QuerySet:
