@@ -1,4 +1,4 @@
-"""Formatting for sales pages: money and stage badges. No queries: the views supply the data."""
+"""Formatting for sales pages: money, stage and quote badges. No queries: the views supply the data."""
 
 from decimal import Decimal
 
@@ -23,4 +23,19 @@ def money(amount, currency=""):
 def stage_badge(stage):
     return format_html(
         '<span class="badge {}">{}</span>', _OUTCOME_CLASS.get(stage.outcome, "text-bg-light"), stage.label
+    )
+
+
+_QUOTE_CLASS = {
+    "draft": "text-bg-secondary",
+    "sent": "text-bg-primary",
+    "accepted": "text-bg-success",
+    "declined": "text-bg-light border",
+}
+
+
+@register.simple_tag
+def quote_status_badge(quote):
+    return format_html(
+        '<span class="badge {}">{}</span>', _QUOTE_CLASS.get(quote.status, "text-bg-light"), quote.get_status_display()
     )
