@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Round
 
 from accounts import reach
@@ -19,6 +19,8 @@ from sales.selectors.orders import line_net
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+    from customers.models import Customer
 
 User = get_user_model()
 
@@ -90,6 +92,41 @@ def opportunity_orders(*, opportunity: Opportunity, user: AbstractBaseUser) -> l
 
     orders = order_scope(user=user).filter(opportunity=opportunity).select_related("quote").order_by("-ordered_at")
     return attach_totals(list(orders[:20]))
+
+
+def customer_opportunities_summary(*, customer: Customer, user: AbstractBaseUser, limit: int = 5) -> dict | None:
+    """For the customer page: the customer's open opportunities the user reaches (soonest close first, stage
+    preloaded) and how many of them are open, won and lost, in two queries; None when the user may not see
+    opportunities."""
+    if not user.has_perm("sales.view_opportunity"):
+        return None
+    reached = opportunity_scope(user=user).filter(customer=customer)
+    counts = dict(reached.order_by().values_list("stage__outcome").annotate(n=Count("id")))
+    open_rows = (
+        reached.filter(stage__outcome=Stage.Outcome.OPEN)
+        .select_related("stage")
+        .order_by(Coalesce("expected_close_date", Value(date(9999, 12, 31))), "id")[:limit]
+    )
+    return {
+        "open": list(open_rows) if counts.get(Stage.Outcome.OPEN) else [],
+        "open_count": counts.get(Stage.Outcome.OPEN, 0),
+        "won_count": counts.get(Stage.Outcome.WON, 0),
+        "lost_count": counts.get(Stage.Outcome.LOST, 0),
+    }
+
+
+def customer_timeline_stage_changes(customer: Customer, user: AbstractBaseUser) -> QuerySet[StageChange] | None:
+    """For the customer's timeline (customers.timeline): when each of the customer's opportunities the user reaches
+    was opened, won or lost, newest first, with the opportunity, the stage and who moved it; None without
+    sales.view_opportunity. Moves between open stages stay on the opportunity's page."""
+    if not user.has_perm("sales.view_opportunity"):
+        return None
+    return (
+        StageChange.objects.filter(opportunity__in=opportunity_scope(user=user).filter(customer=customer).values("pk"))
+        .filter(Q(from_stage__isnull=True) | ~Q(to_stage__outcome=Stage.Outcome.OPEN))
+        .select_related("opportunity", "to_stage", "changed_by")
+        .order_by("-changed_at", "-id")
+    )
 
 
 def sales_owners_for(*, user: AbstractBaseUser) -> QuerySet:

@@ -152,6 +152,19 @@ def customer_orders_summary(*, customer: Customer, user: AbstractBaseUser, limit
     return {"orders": latest, "revenue": revenue}
 
 
+def customer_timeline_orders(customer: Customer, user: AbstractBaseUser) -> QuerySet[Order] | None:
+    """For the customer's timeline (customers.timeline): the customer's orders and returns the user reaches, newest
+    first, each with its `total`; None without sales.view_order."""
+    if not user.has_perm("sales.view_order"):
+        return None
+    return (
+        order_scope(user=user)
+        .filter(customer=customer)
+        .annotate(total=_total_subquery())
+        .order_by("-ordered_at", "-id")
+    )
+
+
 def active_products() -> QuerySet[Product]:
     """What an order line may choose: the active products of the catalogue."""
     return Product.objects.filter(active=True).order_by("name", "id")
