@@ -91,8 +91,11 @@ def attach_totals(orders: list[Order]) -> list[Order]:
 
 
 def order_get_for(*, user: AbstractBaseUser, pk: int, write: bool = False) -> Order:
-    """One order within reach, customer, opportunity and original preloaded, `total` annotated; Http404 otherwise."""
-    queryset = order_scope(user=user, write=write).select_related("customer", "opportunity", "original")
+    """One order within reach, customer, opportunity, quote and original preloaded, `total` annotated; Http404
+    otherwise."""
+    queryset = order_scope(user=user, write=write).select_related(
+        "customer", "opportunity", "quote__opportunity", "original"
+    )
     return reach.get_for(queryset.annotate(total=_total_subquery()), user=user, write=write, pk=pk)
 
 

@@ -167,7 +167,12 @@ class QuoteCreateView(QuotePages, kit.ChildCreateView):
     submit_label = gettext_lazy("Create draft quote")
     success_message = gettext_lazy("Quote %(name)s was created as a draft.")
 
+    template_name = "sales/quotes/quote_form.html"
     breadcrumb_root = (gettext_lazy("Opportunities"), "sales:opportunity-list")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("line_count", self.parent.lines.count())
+        return super().get_context_data(**kwargs)
 
     def get_success_url(self):
         return self.result.get_absolute_url()

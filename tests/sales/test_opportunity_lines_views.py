@@ -200,6 +200,8 @@ def test_winning_with_the_move_form_says_so_and_the_opportunity_page_links_the_o
     orders = section_text(page, "orders-heading")
     assert f"{order.number} Draft from quote {quote.number}" in orders and "39.98 EUR" in orders
     assert order.get_absolute_url() in page.content.decode()
+    order_page = client.get(order.get_absolute_url())
+    assert f'<a href="{quote.get_absolute_url()}">{quote.number}</a>' in order_page.content.decode()
 
 
 def test_winning_with_the_edit_form_says_which_order_was_made(client, rep, opportunity, scanner):

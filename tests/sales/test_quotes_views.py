@@ -229,6 +229,8 @@ def test_a_quote_is_made_from_the_opportunity_page(client, rep, opportunity):
     client.force_login(rep)
     page = client.get(opportunity.get_absolute_url())
     assert reverse("sales:quote-create", kwargs={"pk": opportunity.pk}) in page.content.decode()
+    form = client.get(reverse("sales:quote-create", kwargs={"pk": opportunity.pk}))
+    assert "The quote starts with a copy of the opportunity's line item, at its price" in page_text(form)
 
     response = client.post(
         reverse("sales:quote-create", kwargs={"pk": opportunity.pk}),
