@@ -131,15 +131,17 @@ class OrderLineInline(admin.TabularInline):
     has_add_permission = has_delete_permission = has_change_permission
 
 
-def _status_action(service, description):
+def _status_action(service, description, *, record="order"):
+    """An admin action calling a status service on each chosen order (or quote: `record="quote"`)."""
+
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
         done = 0
-        for order in queryset:
+        for obj in queryset:
             try:
-                service(order=order, by=request.user)
+                service(**{record: obj}, by=request.user)
             except ValidationError as exc:
-                modeladmin.message_user(request, f"{order.number}: {' '.join(exc.messages)}", messages.ERROR)
+                modeladmin.message_user(request, f"{obj.number}: {' '.join(exc.messages)}", messages.ERROR)
             else:
                 done += 1
         if done:
@@ -277,9 +279,9 @@ class QuoteAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
     ordering = ["-id"]
     show_full_result_count = False
     actions = [
-        _status_action(quote_services.quote_send, _("Mark the chosen quotes sent")),
-        _status_action(quote_services.quote_accept, _("Record the chosen quotes as accepted")),
-        _status_action(quote_services.quote_decline, _("Record the chosen quotes as declined")),
+        _status_action(quote_services.quote_send, _("Mark the chosen quotes sent"), record="quote"),
+        _status_action(quote_services.quote_accept, _("Record the chosen quotes as accepted"), record="quote"),
+        _status_action(quote_services.quote_decline, _("Record the chosen quotes as declined"), record="quote"),
     ]
 
     def history_view(self, request, object_id, extra_context=None):

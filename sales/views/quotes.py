@@ -125,6 +125,7 @@ class QuoteDetailView(QuoteRecordMixin, kit.ObjectPageView):
             if status in allowed
         ]
         can_edit = can_change and quote.is_draft
+        orders = selectors.quote_orders(quote=quote, user=user) if quote.status == Quote.Status.ACCEPTED else []
         context.update(
             lines=list(selectors.quote_lines(quote=quote)),
             line_form=kwargs.get("line_form") or (LineAddForm(parent=quote) if can_edit else None),
@@ -133,7 +134,8 @@ class QuoteDetailView(QuoteRecordMixin, kit.ObjectPageView):
             can_delete=writable and user.has_perm("sales.delete_quote") and quote.status != Quote.Status.ACCEPTED,
             can_see_customer=user.has_perm("customers.view_customer")
             and reach.can_reach(quote.opportunity.customer, user=user),
-            orders=selectors.quote_orders(quote=quote, user=user) if quote.status == Quote.Status.ACCEPTED else [],
+            orders=orders,
+            awaiting_win=quote.status == Quote.Status.ACCEPTED and not orders,
             history=record_history(obj=quote, limit=10),
         )
         return context
