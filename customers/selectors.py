@@ -17,6 +17,7 @@ from customers import (
     search,
 )
 from customers.models import Contact, Customer, Interaction, Relationship
+from customers.timeline import TimelineEntry, TimelineSource, timeline_page, timeline_sources
 from customers.validators import phone_digits
 from records.selectors import FieldChange, HistoryEntry
 
@@ -202,17 +203,22 @@ def customer_matching_email(*, email: str) -> Customer | None:
 # The customer page -------------------------------------------------------------------------------------------------
 
 
-def customer_timeline(*, customer: Customer, page: int = 1, per_page: int = 20) -> tuple[list[Interaction], int, bool]:
-    """One page of the interactions with `customer`, newest first, with who logged them: the rows, the page
-    number shown (a page past the end shows the last one) and whether older ones exist. Reads one row more
-    than the page instead of counting them all; counts only when asked for a page past the end."""
-    interactions = customer.interactions.select_related("user").order_by("-occurred_at", "-id")
-    page = min(max(page, 1), 100_000)
-    rows = list(interactions[(page - 1) * per_page : page * per_page + 1])
-    if not rows and page > 1:
-        page = max(1, -(-customer.interactions.count() // per_page))
-        rows = list(interactions[(page - 1) * per_page : page * per_page + 1])
-    return rows[:per_page], page, len(rows) > per_page
+def _interactions(customer: Customer, user: AbstractBaseUser | None) -> QuerySet[Interaction]:
+    return customer.interactions.select_related("user").order_by("-occurred_at", "-id")
+
+
+INTERACTIONS = TimelineSource(kind="interaction", rows=_interactions, time_field="occurred_at")
+
+
+def customer_timeline(
+    *, customer: Customer, user: AbstractBaseUser | None = None, page: int = 1, per_page: int = 20
+) -> tuple[list[TimelineEntry], int, bool]:
+    """One page of the customer's timeline, newest first: the interactions logged with them (with who logged
+    them) and, for `user`, what other apps add that `user` may see (customers.timeline): the entries, the page
+    number shown (a page past the end shows the last one) and whether older ones exist. Reads one row more than
+    the page per source instead of counting them all; counts only when asked for a page past the end."""
+    sources = [INTERACTIONS, *(timeline_sources() if user is not None else [])]
+    return timeline_page(customer=customer, user=user, sources=sources, page=page, per_page=per_page)
 
 
 def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
-"""Back-office screens for sales. They reach, save and delete exactly as the pages do: opportunities and orders
-are listed and offered within the user's reach (records.adminkit); products, opportunities and orders (with their
-inline lines) are saved and deleted through sales.services; order status changes are admin actions calling the
-same services as the order page's buttons. Stages and web-to-lead forms are set here by administrators only (the
-only role holding change_stage and change_leadform)."""
+"""Back-office screens for sales. They reach, save and delete exactly as the pages do: opportunities, quotes and
+orders are listed and offered within the user's reach (records.adminkit); products, opportunities, quotes and orders
+(with their inline lines) are saved and deleted through sales.services; order and quote status changes are admin
+actions calling the same services as the pages' buttons. The line items of opportunities and quotes are shown here
+and changed on their pages, which price them from the catalogue. Stages and web-to-lead forms are set here by
+administrators only (the only role holding change_stage and change_leadform)."""
 
 from django import forms
 from django.conf import settings
@@ -14,9 +15,21 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from records.adminkit import CappedSearchMixin, OwnedAdminMixin, VersionedAdminForm
-from sales.models import LeadForm, Opportunity, Order, OrderLine, Product, Stage, StageChange
+from sales.models import (
+    LeadForm,
+    Opportunity,
+    OpportunityLine,
+    Order,
+    OrderLine,
+    Product,
+    Quote,
+    QuoteLine,
+    Stage,
+    StageChange,
+)
 from sales.services import leads as lead_services
 from sales.services import orders as services
+from sales.services import quotes as quote_services
 from sales.services.opportunities import opportunity_create, opportunity_delete, opportunity_move_stage
 from sales.services.products import product_create, product_update
 
@@ -57,6 +70,26 @@ class StageChangeInline(admin.TabularInline):
         return False  # written by opportunity_move_stage only
 
 
+class ReadOnlyLineInline(admin.TabularInline):
+    """Line items, shown: they are added and changed on the record's page (sales.services), which prices them."""
+
+    extra = 0
+    can_delete = False
+    fields = ["product", "quantity", "unit_price", "discount_percent"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OpportunityLineInline(ReadOnlyLineInline):
+    model = OpportunityLine
+
+
+class QuoteLineInline(ReadOnlyLineInline):
+    model = QuoteLine
+
+
 @admin.register(Opportunity)
 class OpportunityAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "customer", "stage", "amount", "currency", "probability", "expected_close_date", "owner"]
@@ -65,7 +98,7 @@ class OpportunityAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
     list_prefetch_related = ("customer", "stage", "owner")
     autocomplete_fields = ["customer", "contact"]
     readonly_fields = ["stage_entered_at", "closed_at", "created_at", "updated_at"]
-    inlines = [StageChangeInline]
+    inlines = [OpportunityLineInline, StageChangeInline]
     ordering = ["-id"]
     show_full_result_count = False
 
@@ -96,7 +129,7 @@ class OpportunityAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
         opportunity_delete(opportunity=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
-        # The stage changes are read-only here (opportunity_move_stage writes them); nothing to save.
+        # The stage changes and lines are read-only here (sales.services writes them); nothing to save.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
@@ -114,15 +147,17 @@ class OrderLineInline(admin.TabularInline):
     has_add_permission = has_delete_permission = has_change_permission
 
 
-def _status_action(service, description):
+def _status_action(service, description, *, record="order"):
+    """An admin action calling a status service on each chosen order (or quote: `record="quote"`)."""
+
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
         done = 0
-        for order in queryset:
+        for obj in queryset:
             try:
-                service(order=order, by=request.user)
+                service(**{record: obj}, by=request.user)
             except ValidationError as exc:
-                modeladmin.message_user(request, f"{order.number}: {' '.join(exc.messages)}", messages.ERROR)
+                modeladmin.message_user(request, f"{obj.number}: {' '.join(exc.messages)}", messages.ERROR)
             else:
                 done += 1
         if done:
@@ -139,13 +174,14 @@ class OrderAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["^number", "^customer__name"]
     list_prefetch_related = ("customer",)
     raw_id_fields = ["customer", "opportunity"]
-    readonly_fields = ["number", "kind", "status", "original", "stock_moved", "created_at", "updated_at"]
+    readonly_fields = ["number", "kind", "status", "quote", "original", "stock_moved", "created_at", "updated_at"]
     fields = [
         "number",
         "kind",
         "status",
         "customer",
         "opportunity",
+        "quote",
         "original",
         "ordered_at",
         "ship_to_country",
@@ -337,3 +373,85 @@ class LeadFormAdmin(CappedSearchMixin, SimpleHistoryAdmin):
             count,
         )
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(Quote)
+class QuoteAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "status", "opportunity", "valid_until", "tax_rate_percent", "currency", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["^number", "^opportunity__customer__name"]
+    list_prefetch_related = ("opportunity",)
+    raw_id_fields = ["opportunity"]
+    readonly_fields = ["number", "status", "currency", "sent_at", "decided_at", "created_at", "updated_at"]
+    fields = [
+        "number",
+        "status",
+        "opportunity",
+        "valid_until",
+        "tax_rate_percent",
+        "currency",
+        "notes",
+        "sent_at",
+        "decided_at",
+        "seen_version",
+    ]
+    inlines = [QuoteLineInline]
+    ordering = ["-id"]
+    show_full_result_count = False
+    actions = [
+        _status_action(quote_services.quote_send, _("Mark the chosen quotes sent"), record="quote"),
+        _status_action(quote_services.quote_accept, _("Record the chosen quotes as accepted"), record="quote"),
+        _status_action(quote_services.quote_decline, _("Record the chosen quotes as declined"), record="quote"),
+    ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_reach(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.check_reach(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if obj is not None else [f for f in fields if f != "seen_version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "opportunity"] if obj is not None else readonly  # a quote stays with its opportunity
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_draft)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status != Quote.Status.ACCEPTED)
+
+    def create(self, request, obj, form):
+        quote_services.quote_create(
+            opportunity=obj.opportunity,
+            by=request.user,
+            quote=obj,
+            valid_until=obj.valid_until,
+            tax_rate_percent=obj.tax_rate_percent,
+            notes=obj.notes,
+        )
+
+    def update(self, request, obj, form):
+        quote_services.quote_update(quote=obj, by=request.user, expected_version=form.cleaned_data.get("seen_version"))
+
+    def delete(self, request, obj):
+        quote_services.quote_delete(quote=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        # The lines are read-only here (the quote's page changes them); nothing to save.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.get_full_path())

@@ -1,7 +1,8 @@
-"""Sales records: the product catalogue, opportunities moving through administrator-set stages (every move kept),
-and orders with their lines. Opportunities and orders are owned records (crm.db.OwnedRecord): versioned, recycled
-on delete, with field history, and reached through accounts.reach in the "sales" domain. Web-to-lead forms are the
-administrators' configuration of the public forms leads come in through."""
+"""Sales records: the product catalogue, opportunities moving through administrator-set stages (every move kept)
+with their line items, quotes made from them, and orders with their lines. Opportunities, quotes and orders are
+owned records (crm.db.OwnedRecord): versioned, recycled on delete, with field history, and reached through
+accounts.reach in the "sales" domain. Web-to-lead forms are the administrators' configuration of the public forms
+leads come in through."""
 
 from __future__ import annotations
 
@@ -214,6 +215,13 @@ class StageChange(models.Model):
     def __str__(self) -> str:
         return f"{self.from_stage_id or '—'} → {self.to_stage_id}"
 
+    @property
+    def event(self) -> str:
+        """What the move meant: "opened", "won", "lost", or "moved" between open stages."""
+        if self.from_stage_id is None:
+            return "opened"
+        return "moved" if self.to_stage.outcome == Stage.Outcome.OPEN else self.to_stage.outcome
+
 
 class Order(OwnedRecord):
     """A sales order, or a return (negative quantities, `original` pointing at the order returned from). Reached
@@ -243,6 +251,15 @@ class Order(OwnedRecord):
         blank=True,
         related_name="orders",
         verbose_name=_("opportunity"),
+    )
+    quote = models.ForeignKey(
+        "Quote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("quote"),
+        help_text=_("The accepted quote this order was made from when its opportunity was won."),
     )
     original = models.ForeignKey(
         "self",
@@ -464,3 +481,159 @@ class LeadForm(TimeStampedModel):
     @property
     def origins(self) -> list[str]:
         return parse_origins(self.allowed_origins)
+
+
+class OpportunityLine(models.Model):
+    """A product on an opportunity: quantity, the unit price copied from the product when the line was added (a
+    later change of the product's price leaves it as it was) and a discount in percent. While an opportunity has
+    lines, its amount is their total, computed by the database and stored by sales.services.opportunities."""
+
+    # Reached as its opportunity is (accounts.reach), so a line in a URL answers 404 outside that reach.
+    owner_path = "opportunity__owner"
+    reach_domain = "sales"
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="lines", verbose_name=_("opportunity")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="opportunity_lines", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("opportunity line")
+        verbose_name_plural = _("opportunity lines")
+        indexes = [models.Index(fields=["product", "opportunity"], name="sales_opportunityline_product")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="sales_opportunityline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="sales_opportunityline_discount_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+
+class Quote(OwnedRecord):
+    """A numbered offer made from an opportunity: its lines (copied from the opportunity's when it was made), a
+    tax rate, a validity date and a status. Only a draft changes; accepting one declines the opportunity's other
+    sent quotes (sales.services.quotes). The customer and the owner are the opportunity's, and a quote is reached
+    as its opportunity is."""
+
+    owner_path = "opportunity__owner"
+    reach_domain = "sales"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("opportunity")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    valid_until = models.DateField(_("valid until"))
+    tax_rate_percent = models.DecimalField(
+        _("tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    notes = models.TextField(_("terms and notes"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("accepted or declined"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        indexes = [
+            models.Index(fields=["deletion", "created_at", "id"], name="sales_quote_created"),
+            models.Index(fields=["deletion", "status", "created_at", "id"], name="sales_quote_status_created"),
+            models.Index(fields=["opportunity", "deletion", "status"], name="sales_quote_opportunity"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_rate_percent__gte=0, tax_rate_percent__lte=100), name="sales_quote_tax_rate_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sales:quote-detail", kwargs={"pk": self.pk})
+
+    @property
+    def customer(self) -> Customer:
+        return self.opportunity.customer
+
+    @property
+    def owner(self):
+        return self.opportunity.owner
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_expired(self) -> bool:
+        """Still open to the customer (draft or sent) but past its valid-until date in the user's time zone."""
+        return self.status in (self.Status.DRAFT, self.Status.SENT) and self.valid_until < timezone.localdate()
+
+
+class QuoteLine(models.Model):
+    """A product on a quote: quantity, the unit price copied when the line was written (from the opportunity's
+    line, or from the catalogue for a line added to the quote) and a discount in percent. Totals are computed by
+    the database (sales.selectors.quotes)."""
+
+    owner_path = "quote__opportunity__owner"
+    reach_domain = "sales"
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines", verbose_name=_("quote"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="quote_lines", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        indexes = [models.Index(fields=["product", "quote"], name="sales_quoteline_product")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="sales_quoteline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100), name="sales_quoteline_discount_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"

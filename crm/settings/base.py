@@ -303,6 +303,13 @@ CUSTOMER_SEARCH_COUNT_CAP = env.int("CRM_SEARCH_COUNT_CAP", default=200)
 CRM_LIST_SCAN_ROWS = env.int("CRM_LIST_SCAN_ROWS", default=10_000)
 # The currency of new products, opportunities and orders.
 CRM_DEFAULT_CURRENCY = env("CRM_DEFAULT_CURRENCY", default="USD")
+# New quotes: the tax rate they start with (percent, e.g. "20" or "7.5") and how many days they stay valid.
+CRM_DEFAULT_TAX_RATE = env("CRM_DEFAULT_TAX_RATE", default="0")
+CRM_QUOTE_VALID_DAYS = env.int("CRM_QUOTE_VALID_DAYS", default=30)
+# The seller's block on printed quotes: the company's name, then its address and other lines ("|" between lines).
+# Left empty, a printed quote names only the salesperson who prepared it.
+CRM_SELLER_NAME = env("CRM_SELLER_NAME", default="")
+CRM_SELLER_DETAILS = env("CRM_SELLER_DETAILS", default="")
 # A bulk change from the list (reassign, tag, stage) runs in one transaction over at most this many customers.
 CRM_BULK_LIMIT = env.int("CRM_BULK_LIMIT", default=5_000)
 

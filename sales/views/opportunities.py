@@ -21,8 +21,10 @@ from customers.models import Customer
 from records.versioning import StaleVersionError
 from sales.filters.pipeline import OpportunityFilter
 from sales.forms.opportunities import BoardFilterForm, LeadQualifyForm, OpportunityForm, StageMoveForm
+from sales.forms.quotes import LineAddForm
 from sales.models import Opportunity, Stage
 from sales.selectors import opportunities as selectors
+from sales.selectors import quotes as quote_selectors
 from sales.services import opportunities as services
 from sales.views.base import SalesPages
 
@@ -94,12 +96,26 @@ class OpportunityDetailView(OpportunityRecordMixin, kit.ObjectPageView):
         context = super().get_context_data(**kwargs)
         opportunity, user = self.object, self.request.user
         writable = reach.can_reach(opportunity, user=user, write=True)
+        can_change = writable and user.has_perm("sales.change_opportunity")
+        is_open = opportunity.stage.is_open
+        lines = list(selectors.opportunity_lines(opportunity=opportunity))
         context.update(
             stage_changes=selectors.opportunity_stage_changes(opportunity=opportunity),
-            can_change=writable and user.has_perm("sales.change_opportunity"),
+            can_change=can_change,
             can_delete=writable and user.has_perm("sales.delete_opportunity"),
             can_see_customer=user.has_perm("customers.view_customer")
             and reach.can_reach(opportunity.customer, user=user),
+            lines=lines,
+            line_totals=selectors.opportunity_line_totals(opportunity=opportunity) if lines else None,
+            can_edit_lines=can_change and is_open,
+            line_form=(LineAddForm(parent=opportunity) if can_change and is_open else None),
+            quotes=quote_selectors.quotes_for_opportunity(opportunity=opportunity, user=user)
+            if user.has_perm("sales.view_quote")
+            else None,
+            can_quote=is_open and writable and user.has_perm("sales.add_quote"),
+            orders=selectors.opportunity_orders(opportunity=opportunity, user=user)
+            if user.has_perm("sales.view_order")
+            else None,
         )
         return context
 
@@ -129,11 +145,24 @@ class OpportunityCreateView(OpportunityFormMixin, OpportunityPages, kit.ObjectCr
         return kwargs
 
 
+def won_order_message(order) -> str:
+    """What winning an opportunity with an accepted quote did."""
+    return _("Order %(number)s was created from quote %(quote)s.") % {
+        "number": order.number,
+        "quote": order.quote.number,
+    }
+
+
 class OpportunityUpdateView(OpportunityFormMixin, OpportunityRecordMixin, kit.ObjectUpdateView):
     permission_required = "sales.change_opportunity"
     service = services.opportunity_update
     submit_label = gettext_lazy("Save changes")
     success_message = gettext_lazy("Opportunity “%(name)s” was updated.")
+
+    def get_success_message(self):
+        message = super().get_success_message()
+        order = self.result.order_created
+        return f"{message} {won_order_message(order)}" if order is not None else message
 
     def get_heading(self):
         return _("Edit %(name)s") % {"name": self.object.title}
@@ -262,6 +291,9 @@ class OpportunityMoveView(OpportunityRecordMixin, kit.OwnedObjectMixin, View):
             needs_form = "lost_reason" in getattr(exc, "error_dict", {})
             return self.refuse(" ".join(exc.messages), needs_form=needs_form)
         message = _("“%(name)s” moved to %(stage)s.") % {"name": opportunity.title, "stage": stage.label}
+        order = opportunity.order_created
+        if order is not None:
+            message = f"{message} {won_order_message(order)}"
         if self.wants_json():
             board = BoardFilterForm(self.request.POST, user=self.request.user)
             columns = selectors.pipeline_board(user=self.request.user, per_column=0, **_board_filters(board))
@@ -271,6 +303,8 @@ class OpportunityMoveView(OpportunityRecordMixin, kit.OwnedObjectMixin, View):
                     "message": message,
                     "version": opportunity.version,
                     "probability": opportunity.probability,
+                    "order_url": order.get_absolute_url() if order is not None else "",
+                    "order_label": _("Open the order") if order is not None else "",
                     "columns": [
                         {
                             "stage": column.stage.pk,

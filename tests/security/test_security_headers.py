@@ -51,6 +51,12 @@ NOT_PAGES = {
     # Public and embeddable: frame-ancestors names each form's origins (tests/sales/test_lead_form_embedding.py).
     "leads:form": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
     "leads:form-thanks": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
+    "sales:opportunity-line-remove": "POST only",
+    "sales:quote-send": "POST only",
+    "sales:quote-accept": "POST only",
+    "sales:quote-decline": "POST only",
+    "sales:quote-revise": "POST only",
+    "sales:quote-line-remove": "POST only",
 }
 
 
@@ -83,6 +89,17 @@ def _orders(customer):
     return draft, confirmed
 
 
+def _quote(opportunity):
+    """An opportunity with a line and a draft quote of it, for the line and quote pages."""
+    from sales.services.opportunities import opportunity_line_add
+    from sales.services.quotes import quote_create
+
+    product = ProductFactory(sku="QUOTED-1", currency=opportunity.currency)
+    line = opportunity_line_add(opportunity=opportunity, by=opportunity.owner, product=product, quantity=1)
+    quote = quote_create(opportunity=opportunity, by=opportunity.owner)
+    return line, quote
+
+
 @pytest.fixture
 def pages(administrator, customer, foreign_customer):
     contact = ContactFactory(customer=customer)
@@ -90,7 +107,10 @@ def pages(administrator, customer, foreign_customer):
     relationship = RelationshipFactory(from_customer=customer, to_customer=foreign_customer)
     pk = {"pk": customer.pk}
     draft, confirmed = _orders(customer)
-    opportunity = {"pk": OpportunityFactory(customer=customer).pk}
+    opportunity_row = OpportunityFactory(customer=customer)
+    opportunity = {"pk": opportunity_row.pk}
+    line, quote = _quote(opportunity_row)
+    quote_pk = {"pk": quote.pk}
     # Its own SKU: ProductFactory and the order tests' product factory count SKUs separately and can meet.
     product = {"pk": ProductFactory(sku="HEADERS-1").pk}
     lead = {"pk": CustomerFactory(owner=customer.owner, lifecycle_stage="lead").pk}
@@ -111,6 +131,18 @@ def pages(administrator, customer, foreign_customer):
         "sales:opportunity-delete": opportunity,
         "sales:opportunity-history": opportunity,
         "sales:lead-qualify": lead,
+        "sales:opportunity-line-create": opportunity,
+        "sales:opportunity-line-update": {**opportunity, "line_pk": line.pk},
+        "sales:quote-create": opportunity,
+        "sales:quote-list": {},
+        "sales:quote-export": {},
+        "sales:quote-detail": quote_pk,
+        "sales:quote-print": quote_pk,
+        "sales:quote-update": quote_pk,
+        "sales:quote-delete": quote_pk,
+        "sales:quote-history": quote_pk,
+        "sales:quote-line-create": quote_pk,
+        "sales:quote-line-update": {**quote_pk, "line_pk": quote.lines.get().pk},
         "sales:product-list": {},
         "sales:product-create": {},
         "sales:product-detail": product,
