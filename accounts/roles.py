@@ -49,14 +49,15 @@ _CUSTOMER_READING = [
     "customers.read_all_customers",
 ]
 
-# Sales: a rep works their own opportunities and their customers' orders, and sells from the catalogue.
+# Sales: a rep works their own opportunities, tasks and their customers' orders, and sells from the catalogue.
 _SALES_WORK = [
-    *_crud("sales", "opportunity", "order"),
+    *_crud("sales", "opportunity", "order", "task"),
     "sales.view_product",
     "sales.view_stage",
     "sales.view_historicalopportunity",
     "sales.view_historicalorder",
     "sales.view_historicalproduct",
+    "sales.view_historicaltask",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -1,6 +1,6 @@
-"""Back-office screens for sales. They reach, save and delete exactly as the pages do: opportunities and orders
-are listed and offered within the user's reach (records.adminkit); products, opportunities and orders (with their
-inline lines) are saved and deleted through sales.services; order status changes are admin actions calling the
+"""Back-office screens for sales. They reach, save and delete exactly as the pages do: opportunities, orders and
+tasks are listed and offered within the user's reach (records.adminkit); products, opportunities, orders (with their
+inline lines) and tasks are saved and deleted through sales.services; order status changes are admin actions calling the
 same services as the order page's buttons. Stages are set here by administrators only (the only role holding
 change_stage)."""
 
@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from records.adminkit import CappedSearchMixin, OwnedAdminMixin, VersionedAdminForm
-from sales.models import Opportunity, Order, OrderLine, Product, Stage, StageChange
+from sales.models import Opportunity, Order, OrderLine, Product, Stage, StageChange, Task
 from sales.services import orders as services
 from sales.services.opportunities import opportunity_create, opportunity_delete, opportunity_move_stage
 from sales.services.products import product_create, product_update
+from sales.services.tasks import EDITABLE as TASK_FIELDS
+from sales.services.tasks import task_create, task_delete, task_update
 
 
 @admin.register(Product)
@@ -228,3 +230,51 @@ class OrderAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
                 services.order_delete(order=order, by=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{order.number}: {' '.join(exc.messages)}", messages.ERROR)
+
+
+class TaskStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("done", _("Done"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("open", "done"):
+            return queryset.filter(done_at__isnull=self.value() == "open")
+        return queryset
+
+
+@admin.register(Task)
+class TaskAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["subject", "due_at", "priority", "owner", "customer", "opportunity", "done_at"]
+    list_filter = [TaskStatusFilter, "priority"]
+    search_fields = ["^subject", "^customer__name"]
+    list_prefetch_related = ("owner", "customer", "opportunity")
+    raw_id_fields = ["customer", "opportunity"]
+    readonly_fields = ["done_at", "done_by", "reminded_at", "created_at", "updated_at"]
+    ordering = ["-id"]
+    show_full_result_count = False
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_reach(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.check_reach(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def create(self, request, obj, form):
+        task_create(by=request.user, task=obj)
+
+    def update(self, request, obj, form):
+        # The form wrote its values onto `obj`; the service compares them with the stored row.
+        task_update(
+            task=obj,
+            by=request.user,
+            expected_version=form.cleaned_data.get("seen_version"),
+            **{name: getattr(obj, name) for name in TASK_FIELDS},
+        )
+
+    def delete(self, request, obj):
+        task_delete(task=obj, by=request.user)

@@ -22,7 +22,7 @@ from customers.services import customer_update
 from records.models import Deletion
 from records.services import deletion_create
 from records.versioning import version_claim
-from sales.models import Opportunity, Stage, StageChange
+from sales.models import Opportunity, Stage, StageChange, Task
 from sales.selectors.opportunities import sales_owners_for
 
 if TYPE_CHECKING:
@@ -170,9 +170,11 @@ def opportunity_update(
 
 
 def opportunity_delete(*, opportunity: Opportunity, by: AbstractBaseUser) -> Deletion:
-    """Move an opportunity to the recycle bin (its stage changes stay with it)."""
+    """Move an opportunity to the recycle bin (its stage changes stay with it), with its tasks that `by` reaches;
+    restoring it brings them back."""
     reach.check(opportunity, user=by)
-    return deletion_create(root=opportunity, by=by)
+    tasks = reach.scope(Task, user=by, write=True).filter(opportunity=opportunity)
+    return deletion_create(root=opportunity, by=by, related=[tasks])
 
 
 @transaction.atomic

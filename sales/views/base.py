@@ -14,4 +14,5 @@ class SalesPages(kit.PageMixin):
         NavLink(gettext_lazy("Opportunities"), "sales:opportunity-list", "sales.view_opportunity"),
         NavLink(gettext_lazy("Orders"), "sales:order-list", "sales.view_order"),
         NavLink(gettext_lazy("Products"), "sales:product-list", "sales.view_product"),
+        NavLink(gettext_lazy("Tasks"), "sales:task-list", "sales.view_task"),
     ]

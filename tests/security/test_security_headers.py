@@ -11,6 +11,7 @@ from security.services import recovery_codes_create
 from tests.customers._support import page_text
 from tests.factories.customers import PASSWORD, ContactFactory, CustomerFactory, InteractionFactory, RelationshipFactory
 from tests.factories.sales import OpportunityFactory, ProductFactory
+from tests.factories.sales_tasks import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,11 @@ NOT_PAGES = {
     "sales:order-ship": "POST only",
     "sales:order-paid": "POST only",
     "sales:opportunity-move": "POST only (the board's moves)",
+    "sales:opportunity-autocomplete": "JSON",
+    "sales:task-complete": "POST only",
+    "sales:task-reopen": "POST only",
+    "accounts:notification-open": "POST only",
+    "accounts:notifications-read-all": "POST only",
 }
 
 
@@ -86,9 +92,17 @@ def pages(administrator, customer, foreign_customer):
     pk = {"pk": customer.pk}
     draft, confirmed = _orders(customer)
     opportunity = {"pk": OpportunityFactory(customer=customer).pk}
-    product = {"pk": ProductFactory().pk}
+    product = {"pk": ProductFactory(sku="HEADERS-1").pk}  # not a SKU the order products above may have taken
     lead = {"pk": CustomerFactory(owner=customer.owner, lifecycle_stage="lead").pk}
+    task = {"pk": TaskFactory(customer=customer).pk}
     return {
+        "sales:task-list": {},
+        "sales:task-export": {},
+        "sales:task-create": {},
+        "sales:task-detail": task,
+        "sales:task-update": task,
+        "sales:task-delete": task,
+        "sales:task-history": task,
         "sales:order-list": {},
         "sales:order-export": {},
         "sales:order-create": {},
@@ -138,6 +152,7 @@ def pages(administrator, customer, foreign_customer):
         "records:recycle-bin": {},
         "records:audit-log": {},
         "accounts:profile": {},
+        "accounts:notifications": {},
         "password_reset": {},
         "password_reset_done": {},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the page for a link that fails
