@@ -270,6 +270,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {
     # Every night at 03:15 (CELERY_TIMEZONE): purge recycle-bin entries older than 30 days.
     "recycle-bin-purge": {"task": "records.recycle_bin_purge", "schedule": crontab(hour=3, minute=15)},
+    # Every minute: remind owners of the tasks that fell due since (each task once, however often it runs).
+    "sales-task-reminders": {"task": "sales.send_task_reminders", "schedule": crontab()},
 }
 
 # LOGGING

@@ -3,19 +3,25 @@
 Each service checks that the acting user reaches the task and every record it is handed (its customer and
 opportunity by id, its owner among the users `by` may assign to), claims the row's next version (StaleVersionError
 when the caller's copy is out of date), validates, and records who changed it. With an opportunity, a task's
-customer is the opportunity's.
+customer is the opportunity's. The reminder job (`task_reminders_send`) tells each owner once when a task falls due.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from accounts import reach
+from accounts.notifications import in_language_of, notify
+from accounts.selectors import time_zone_name_of
+from crm.timezones import localtime_or_utc, zone_named
 from customers.models import Customer
 from records.models import Deletion
 from records.services import deletion_create
@@ -26,8 +32,11 @@ from sales.selectors.opportunities import sales_owners_for
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
+
 # The fields a page, the admin or an import may set; the others belong to the services.
 EDITABLE = ("subject", "notes", "due_at", "priority", "owner", "customer", "opportunity")
+# How many due tasks the reminder job claims per read; it reads again until none are left.
+REMINDER_BATCH = 200
 
 
 def _apply(task: Task, fields: dict[str, Any]) -> None:
@@ -137,3 +146,64 @@ def task_delete(*, task: Task, by: AbstractBaseUser) -> Deletion:
     """Move a task to the recycle bin."""
     reach.check(task, user=by)
     return deletion_create(root=task, by=by)
+
+
+# Reminders -----------------------------------------------------------------------------------------------------
+
+
+def _due_tasks(now: datetime):
+    """Open tasks in no recycle bin, due by `now`, whose owner was not reminded yet."""
+    return Task.objects.filter(done_at__isnull=True, reminded_at__isnull=True, due_at__lte=now)
+
+
+def _when_for(user: AbstractBaseUser, value: datetime) -> str:
+    """`value` as the recipient reads dates: in their time zone and their language's format (call within
+    `in_language_of(user)`)."""
+    with timezone.override(zone_named(time_zone_name_of(user))):
+        return date_format(localtime_or_utc(value), get_format("DATETIME_FORMAT"))
+
+
+def task_reminder_notify(task: Task) -> None:
+    """Tell the task's owner it is due, in their language, in the app and by email."""
+    owner = task.owner
+    with in_language_of(owner):
+        lines = [_("Due %(when)s.") % {"when": _when_for(owner, task.due_at)}]
+        if task.priority == Task.Priority.HIGH:
+            lines.append(_("High priority."))
+        if task.opportunity_id:
+            lines.append(_("Opportunity: %(name)s") % {"name": task.opportunity.title})
+        if task.customer_id:
+            lines.append(_("Customer: %(name)s") % {"name": task.customer.name})
+        if task.notes:
+            lines.append(task.notes)
+        notify(
+            owner,
+            kind="task_due",
+            title=_("Task due: %(subject)s") % {"subject": task.subject},
+            body="\n".join(lines),
+            url=task.get_absolute_url(),
+            email=True,
+        )
+
+
+def task_reminders_send(*, now: datetime | None = None, batch_size: int = REMINDER_BATCH) -> int:
+    """Remind the owner of every open task due by `now` (default: now) that was not reminded yet. Returns how many
+    reminders were sent.
+
+    Each task is claimed by an UPDATE that only matches while its reminder is still unsent, in the same transaction
+    as its notification: a second run, or another worker running at the same moment (whose UPDATE waits for this
+    row lock and then matches nothing), never sends it again, and a notification that fails leaves the task
+    to be reminded by the next run. Idempotent."""
+    now = now or timezone.now()
+    sent = 0
+    while True:
+        ids = list(_due_tasks(now).order_by("due_at", "id").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return sent
+        for pk in ids:
+            with transaction.atomic():
+                if not _due_tasks(now).filter(pk=pk).update(reminded_at=now):
+                    continue  # done, moved, or reminded by another worker since the read
+                task = Task.objects.select_related("owner", "customer", "opportunity").get(pk=pk)
+                task_reminder_notify(task)
+            sent += 1
