@@ -58,6 +58,7 @@ _SALES_WORK = [
     "sales.view_historicalorder",
     "sales.view_historicalproduct",
     "sales.view_historicaltask",
+    "sales.view_quota",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -68,6 +69,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sales.add_product",
         "sales.change_product",
         "sales.access_team_sales",
+        # Managers set their team members' monthly quotas (sales.services.quotas).
+        *_crud("sales", "quota", actions=("add", "change", "delete")),
+        "sales.view_historicalquota",
         "accounts.view_team",
         "customers.add_tag",
         "customers.change_tag",

@@ -1,6 +1,6 @@
 """Back-office screens for sales. They reach, save and delete exactly as the pages do: opportunities, orders and
 tasks are listed and offered within the user's reach (records.adminkit); products, opportunities, orders (with their
-inline lines) and tasks are saved and deleted through sales.services; order status changes are admin actions calling the
+inline lines), tasks and quotas are saved and deleted through sales.services; order status changes are admin actions calling the
 same services as the order page's buttons. Stages are set here by administrators only (the only role holding
 change_stage)."""
 
@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from records.adminkit import CappedSearchMixin, OwnedAdminMixin, VersionedAdminForm
-from sales.models import Opportunity, Order, OrderLine, Product, Stage, StageChange, Task
+from sales.models import Opportunity, Order, OrderLine, Product, Quota, Stage, StageChange, Task
+from sales.selectors.quotas import quota_reps_for
 from sales.services import orders as services
 from sales.services.opportunities import opportunity_create, opportunity_delete, opportunity_move_stage
 from sales.services.products import product_create, product_update
+from sales.services.quotas import QuotaInput, quotas_set
 from sales.services.tasks import EDITABLE as TASK_FIELDS
 from sales.services.tasks import task_create, task_delete, task_update
 
@@ -278,3 +280,43 @@ class TaskAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
 
     def delete(self, request, obj):
         task_delete(task=obj, by=request.user)
+
+
+@admin.register(Quota)
+class QuotaAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["rep", "month", "amount", "currency", "set_by"]
+    list_filter = ["month"]
+    search_fields = ["^rep__username", "^rep__first_name", "^rep__last_name"]
+    list_prefetch_related = ("rep", "set_by")
+    readonly_fields = ["set_by", "created_at", "updated_at"]
+    ordering = ["-month", "rep_id"]
+    date_hierarchy = "month"
+
+    def get_queryset(self, request):
+        # Only the quotas the user sets (not, for a manager, their own: that is set above them).
+        return super().get_queryset(request).filter(rep__in=quota_reps_for(user=request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A quota stays with its salesperson and month; another month is another quota.
+        return [*super().get_readonly_fields(request, obj), *(["rep", "month"] if obj is not None else [])]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "rep":
+            kwargs["queryset"] = quota_reps_for(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _set(self, request, obj, *, amount, expected_version):
+        quotas_set(
+            by=request.user,
+            month=obj.month,
+            rows=[QuotaInput(obj.rep_id, amount, obj.currency, expected_version=expected_version)],
+        )
+
+    def create(self, request, obj, form):
+        self._set(request, obj, amount=obj.amount, expected_version=0)
+
+    def update(self, request, obj, form):
+        self._set(request, obj, amount=obj.amount, expected_version=form.cleaned_data.get("seen_version"))
+
+    def delete(self, request, obj):
+        self._set(request, obj, amount=None, expected_version=None)

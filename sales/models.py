@@ -428,3 +428,50 @@ class Task(OwnedRecord):
     @property
     def is_high_priority(self) -> bool:
         return self.priority == self.Priority.HIGH
+
+
+class Quota(TimeStampedModel, VersionedModel):
+    """What one salesperson is expected to win in one month (the sum of the opportunities they win that month), set
+    by the manager of their team or an administrator (sales.services.quotas). Reached through the salesperson, in
+    the "sales" domain; changes are kept in its history."""
+
+    owner_path = "rep"
+    reach_domain = "sales"
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales_quotas", verbose_name=_("salesperson")
+    )
+    # The first day of the month the quota is for.
+    month = models.DateField(_("month"))
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0"))], **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-month", "rep_id"]
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "rep"], name="sales_quota_month_rep"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="sales_quota_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rep_id} {self.month:%Y-%m}: {self.amount} {self.currency}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.month and self.month.day != 1:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"month": _("A quota is for a whole month: give its first day.")}, code="month")

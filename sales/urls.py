@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sales.views import opportunities, orders, products, tasks
+from sales.views import opportunities, orders, products, quotas, tasks
 
 app_name = "sales"
 
@@ -44,4 +44,5 @@ urlpatterns = [
     path("tasks/<int:pk>/history/", tasks.TaskHistoryView.as_view(), name="task-history"),
     path("tasks/<int:pk>/done/", tasks.TaskCompleteView.as_view(), name="task-complete"),
     path("tasks/<int:pk>/reopen/", tasks.TaskReopenView.as_view(), name="task-reopen"),
+    path("quotas/", quotas.QuotaSetView.as_view(), name="quotas"),
 ]

@@ -123,3 +123,11 @@ def test_date_fields_read_the_languages_format_and_iso(in_utc, language, day, at
 
         assert form.is_valid(), form.errors
     assert form.cleaned_data == {"day": date(2026, 12, 2), "at": NOW}
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "Dec 2026"), ("zh-hans", "2026年12月")])
+def test_a_month_is_written_with_the_languages_year_month_format(language, shown):
+    with translation.override(language):
+        html = when(date(2026, 12, 1), "month")
+
+    assert html == f'<time datetime="2026-12">{shown}</time>'

@@ -103,6 +103,7 @@ def pages(administrator, customer, foreign_customer):
         "sales:task-update": task,
         "sales:task-delete": task,
         "sales:task-history": task,
+        "sales:quotas": {},
         "sales:order-list": {},
         "sales:order-export": {},
         "sales:order-create": {},

@@ -4,6 +4,7 @@ no template loads it.
     {{ customer.created_at|when }}            2 Dec 2026, 11:24          (the date-time format of the language)
     {{ customer.created_at|when:"date" }}     2 Dec 2026                 (the date format)
     {{ customer.updated_at|when:"relative" }} 3 days ago                 (within a week; older ones by date)
+    {{ quota.month|when:"month" }}            Dec 2026                   (the year-month format)
 
 Each is a <time> element with the ISO value in `datetime` and the exact date-time in `title` (shown on hover). Times
 are shown in the active time zone (the user's: accounts.middleware), in the formats of crm/formats/.
@@ -37,7 +38,8 @@ def _relative(value: datetime, now: datetime) -> str:
 
 @register.filter(is_safe=True)
 def when(value, style="datetime"):
-    """`value` (a date or a date-time) as a <time> element; `style` is "datetime", "date" or "relative"."""
+    """`value` (a date or a date-time) as a <time> element; `style` is "datetime", "date" or "relative", or "month"
+    for a date that stands for its month."""
     if value in (None, ""):
         return ""
     if isinstance(value, datetime):
@@ -55,5 +57,8 @@ def when(value, style="datetime"):
         return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), exact, shown)
     if isinstance(value, date):
         exact = date_format(value, get_format("DATE_FORMAT"))
+        if style == "month":
+            shown = date_format(value, get_format("YEAR_MONTH_FORMAT"))
+            return format_html('<time datetime="{}">{}</time>', value.strftime("%Y-%m"), shown)
         return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), exact, exact)
     return value
