@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "crm.context_processors.main_navigation",
             ],
             # The `when` filter writes every date and time of every page; it needs no {% load %}.
             "builtins": ["crm.kit.templatetags.kit_dates"],
@@ -149,7 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "security.validators.PersonalNamePasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "customers:customer-list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failures: https://django-axes.readthedocs.io/en/latest/4_configuration.html

@@ -56,7 +56,7 @@ class TaskFilter(django_filters.FilterSet):
         choices=STATUS_CHOICES, method="with_status", label=_("Status"), empty_label=None
     )
     whose = django_filters.ChoiceFilter(
-        choices=[("mine", _("Only mine"))], method="only_mine", label=_("Whose"), empty_label=_("Everyone's I see")
+        choices=[("mine", _("Only mine"))], method="only_mine", label=_("Whose"), empty_label=_("Mine and my team's")
     )
     owner = django_filters.ChoiceFilter(field_name="owner_id", label=_("Owner"), empty_label=_("Any owner"))
     priority = django_filters.ChoiceFilter(
@@ -91,10 +91,13 @@ class TaskFilter(django_filters.FilterSet):
         # Always bound: no query string still means "open tasks, soonest due first" (filter_queryset).
         super().__init__(data if data is not None else QueryDict(), *args, **kwargs)
         user = self.request.user if self.request is not None else None
-        if user is None or owner_ids(user, domain="sales") == [user.pk]:
+        owners = owner_ids(user, domain="sales") if user is not None else [None]
+        if owners == [getattr(user, "pk", None)]:
             del self.filters["owner"]  # a rep's list holds only their own tasks
             del self.filters["whose"]
         else:
+            if owners is None:
+                self.filters["whose"].extra["empty_label"] = _("Everyone's")
             self.filters["owner"].extra["choices"] = [
                 (str(person.pk), person.get_full_name() or person.username) for person in sales_owners_for(user=user)
             ]
