@@ -67,8 +67,15 @@ class TaskForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, customer: Customer | None = None, opportunity: Opportunity | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customer_scope(user=user, write=True)
-        self.fields["opportunity"].queryset = opportunity_choices_for(user=user).select_related("customer")
+        customers = customer_scope(user=user, write=True)
+        opportunities = opportunity_choices_for(user=user)
+        if self.instance.pk is not None:
+            # What the task is about stays a valid choice even if it has moved out of the user's reach since (the
+            # service checks only what changes), so the task's other fields can still be edited.
+            customers |= Customer.objects.filter(pk=self.instance.customer_id)
+            opportunities |= Opportunity.objects.filter(pk=self.instance.opportunity_id)
+        self.fields["customer"].queryset = customers
+        self.fields["opportunity"].queryset = opportunities.select_related("customer")
         self.fields["owner"].queryset = sales_owners_for(user=user)
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("owner", user.pk)

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from accounts.roles import SUPPORT_AGENT
+from customers.models import Customer
 from records.models import AuditEntry, Deletion
-from sales.models import Task
+from sales.models import Opportunity, Task
 from sales.services.tasks import task_complete
 from tests.customers._support import page_text
 from tests.factories.customers import CustomerFactory, UserFactory
@@ -432,3 +433,22 @@ def test_sales_pages_link_to_the_task_list(client, rep):
     html = page_text(client.get(reverse("sales:opportunity-list")))
 
     assert f'href="{LIST}">Tasks</a>' in html
+
+
+def test_a_task_about_a_deal_handed_to_someone_else_can_still_be_edited(client, rep, teammate, customer):
+    # given: the rep's task about an opportunity since given, with its customer, to a teammate
+    opportunity = OpportunityFactory(customer=customer)
+    task = TaskFactory(customer=customer, opportunity=opportunity, subject="Call Acme")
+    Opportunity.objects.filter(pk=opportunity.pk).update(owner=teammate)
+    Customer.objects.filter(pk=customer.pk).update(owner=teammate)
+    client.force_login(rep)
+
+    # when: the rep changes the subject, leaving what the task is about as it was
+    response = client.post(
+        reverse("sales:task-update", args=[task.pk]),
+        _form(subject="Call Acme again", owner=rep.pk, customer=customer.pk, opportunity=opportunity.pk, version=1),
+    )
+
+    # then
+    assert response.status_code == 302, response.context["form"].errors
+    assert Task.objects.get(pk=task.pk).subject == "Call Acme again"
