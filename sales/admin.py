@@ -1,6 +1,6 @@
-"""Back-office screens for sales. They reach, save and delete exactly as the pages do: opportunities, quotes and
-orders are listed and offered within the user's reach (records.adminkit); products, opportunities, quotes and orders
-(with their inline lines) are saved and deleted through sales.services; order and quote status changes are admin
+"""Back-office screens for sales. They reach, save and delete exactly as the pages do: opportunities, quotes, orders
+and tasks are listed and offered within the user's reach (records.adminkit); products, opportunities, quotes, orders
+(with their inline lines), tasks and quotas are saved and deleted through sales.services; order and quote status changes are admin
 actions calling the same services as the pages' buttons. The line items of opportunities and quotes are shown here
 and changed on their pages, which price them from the catalogue. Stages and web-to-lead forms are set here by
 administrators only (the only role holding change_stage and change_leadform)."""
@@ -22,16 +22,22 @@ from sales.models import (
     Order,
     OrderLine,
     Product,
+    Quota,
     Quote,
     QuoteLine,
     Stage,
     StageChange,
+    Task,
 )
+from sales.selectors.quotas import quota_reps_for
 from sales.services import leads as lead_services
 from sales.services import orders as services
 from sales.services import quotes as quote_services
 from sales.services.opportunities import opportunity_create, opportunity_delete, opportunity_move_stage
 from sales.services.products import product_create, product_update
+from sales.services.quotas import QuotaInput, quotas_set
+from sales.services.tasks import EDITABLE as TASK_FIELDS
+from sales.services.tasks import task_create, task_delete, task_update
 
 
 @admin.register(Product)
@@ -455,3 +461,91 @@ class QuoteAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
             from django.http import HttpResponseRedirect
 
             return HttpResponseRedirect(request.get_full_path())
+
+
+class TaskStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("done", _("Done"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("open", "done"):
+            return queryset.filter(done_at__isnull=self.value() == "open")
+        return queryset
+
+
+@admin.register(Task)
+class TaskAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["subject", "due_at", "priority", "owner", "customer", "opportunity", "done_at"]
+    list_filter = [TaskStatusFilter, "priority"]
+    search_fields = ["^subject", "^customer__name"]
+    list_prefetch_related = ("owner", "customer", "opportunity")
+    raw_id_fields = ["customer", "opportunity"]
+    readonly_fields = ["done_at", "done_by", "reminded_at", "created_at", "updated_at"]
+    ordering = ["-id"]
+    show_full_result_count = False
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_reach(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.check_reach(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def create(self, request, obj, form):
+        task_create(by=request.user, task=obj)
+
+    def update(self, request, obj, form):
+        # The form wrote its values onto `obj`; the service compares them with the stored row.
+        task_update(
+            task=obj,
+            by=request.user,
+            expected_version=form.cleaned_data.get("seen_version"),
+            **{name: getattr(obj, name) for name in TASK_FIELDS},
+        )
+
+    def delete(self, request, obj):
+        task_delete(task=obj, by=request.user)
+
+
+@admin.register(Quota)
+class QuotaAdmin(OwnedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["rep", "month", "amount", "currency", "set_by"]
+    list_filter = ["month"]
+    search_fields = ["^rep__username", "^rep__first_name", "^rep__last_name"]
+    list_prefetch_related = ("rep", "set_by")
+    readonly_fields = ["set_by", "created_at", "updated_at"]
+    ordering = ["-month", "rep_id"]
+    date_hierarchy = "month"
+
+    def get_queryset(self, request):
+        # Only the quotas the user sets (not, for a manager, their own: that is set above them).
+        return super().get_queryset(request).filter(rep__in=quota_reps_for(user=request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A quota stays with its salesperson and month; another month is another quota.
+        return [*super().get_readonly_fields(request, obj), *(["rep", "month"] if obj is not None else [])]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "rep":
+            kwargs["queryset"] = quota_reps_for(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _set(self, request, obj, *, amount, expected_version):
+        quotas_set(
+            by=request.user,
+            month=obj.month,
+            rows=[QuotaInput(obj.rep_id, amount, obj.currency, expected_version=expected_version)],
+        )
+
+    def create(self, request, obj, form):
+        self._set(request, obj, amount=obj.amount, expected_version=0)
+
+    def update(self, request, obj, form):
+        self._set(request, obj, amount=obj.amount, expected_version=form.cleaned_data.get("seen_version"))
+
+    def delete(self, request, obj):
+        self._set(request, obj, amount=None, expected_version=None)

@@ -1,8 +1,8 @@
 """Sales records: the product catalogue, opportunities moving through administrator-set stages (every move kept)
-with their line items, quotes made from them, and orders with their lines. Opportunities, quotes and orders are
-owned records (crm.db.OwnedRecord): versioned, recycled on delete, with field history, and reached through
-accounts.reach in the "sales" domain. Web-to-lead forms are the administrators' configuration of the public forms
-leads come in through."""
+with their line items, quotes made from them, orders with their lines, the salespeople's tasks and their monthly
+quotas. Opportunities, quotes, orders and tasks are owned records (crm.db.OwnedRecord): versioned, recycled on
+delete, with field history, and reached through accounts.reach in the "sales" domain. Web-to-lead forms are the
+administrators' configuration of the public forms leads come in through."""
 
 from __future__ import annotations
 
@@ -637,3 +637,134 @@ class QuoteLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_id}"
+
+
+class Task(OwnedRecord):
+    """Something a salesperson has to do by a given time (call back, send the proposal), about a customer or one of
+    its opportunities, or about nothing in particular. Its owner is reminded once when it falls due
+    (sales.services.tasks.task_reminders_send); done tasks are never reminded."""
+
+    owner_path = "owner"
+    reach_domain = "sales"
+
+    class Priority(models.TextChoices):
+        HIGH = "high", _("High")
+        NORMAL = "normal", _("Normal")
+        LOW = "low", _("Low")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    due_at = models.DateTimeField(_("due"))
+    priority = models.CharField(_("priority"), max_length=6, choices=Priority.choices, default=Priority.NORMAL)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales_tasks", verbose_name=_("owner")
+    )
+    # Both optional; with an opportunity, the customer is the opportunity's (sales.services.tasks). A task goes
+    # when what it is about is purged from the recycle bin.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks", verbose_name=_("customer")
+    )
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("opportunity"),
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True, editable=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    # When the owner was told the task is due; None while the reminder is still to be sent (moving the due time
+    # later sets it back to None). Written by the reminder job only, which neither raises the version nor records
+    # history: an edit form opened before the reminder still saves.
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion", "reminded_at"])
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            models.Index(fields=["owner", "deletion", "done_at", "due_at", "id"], name="sales_task_owner_due"),
+            models.Index(fields=["deletion", "done_at", "due_at", "id"], name="sales_task_due"),
+            models.Index(fields=["customer", "deletion", "done_at", "due_at"], name="sales_task_customer"),
+            models.Index(fields=["opportunity", "deletion", "done_at", "due_at"], name="sales_task_opportunity"),
+            # The reminder job's search: open, not yet reminded, due by now.
+            models.Index(fields=["reminded_at", "done_at", "deletion", "due_at"], name="sales_task_reminder"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sales:task-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def is_high_priority(self) -> bool:
+        return self.priority == self.Priority.HIGH
+
+
+class Quota(TimeStampedModel, VersionedModel):
+    """What one salesperson is expected to win in one month (the sum of the opportunities they win that month), set
+    by the manager of their team or an administrator (sales.services.quotas). Reached through the salesperson, in
+    the "sales" domain; changes are kept in its history."""
+
+    owner_path = "rep"
+    reach_domain = "sales"
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales_quotas", verbose_name=_("salesperson")
+    )
+    # The first day of the month the quota is for.
+    month = models.DateField(_("month"))
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0"))], **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-month", "rep_id"]
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "rep"], name="sales_quota_month_rep"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="sales_quota_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rep_id} {self.month:%Y-%m}: {self.amount} {self.currency}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.month and self.month.day != 1:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"month": _("A quota is for a whole month: give its first day.")}, code="month")

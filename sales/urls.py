@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sales.views import lines, opportunities, orders, products, quotes
+from sales.views import lines, opportunities, orders, products, quotas, quotes, tasks
 
 app_name = "sales"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("pipeline/", opportunities.PipelineBoardView.as_view(), name="pipeline"),
     path("opportunities/", opportunities.OpportunityListView.as_view(), name="opportunity-list"),
     path("opportunities/export.csv", opportunities.OpportunityExportView.as_view(), name="opportunity-export"),
+    path(
+        "opportunities/autocomplete/",
+        opportunities.OpportunityAutocompleteView.as_view(),
+        name="opportunity-autocomplete",
+    ),
     path("opportunities/new/", opportunities.OpportunityCreateView.as_view(), name="opportunity-create"),
     path("opportunities/<int:pk>/", opportunities.OpportunityDetailView.as_view(), name="opportunity-detail"),
     path("opportunities/<int:pk>/edit/", opportunities.OpportunityUpdateView.as_view(), name="opportunity-update"),
@@ -58,4 +63,14 @@ urlpatterns = [
     path("orders/<int:pk>/ship/", orders.OrderShipView.as_view(), name="order-ship"),
     path("orders/<int:pk>/paid/", orders.OrderPaidView.as_view(), name="order-paid"),
     path("orders/<int:pk>/return/", orders.ReturnCreateView.as_view(), name="return-create"),
+    path("tasks/", tasks.TaskListView.as_view(), name="task-list"),
+    path("tasks/export.csv", tasks.TaskExportView.as_view(), name="task-export"),
+    path("tasks/new/", tasks.TaskCreateView.as_view(), name="task-create"),
+    path("tasks/<int:pk>/", tasks.TaskDetailView.as_view(), name="task-detail"),
+    path("tasks/<int:pk>/edit/", tasks.TaskUpdateView.as_view(), name="task-update"),
+    path("tasks/<int:pk>/delete/", tasks.TaskDeleteView.as_view(), name="task-delete"),
+    path("tasks/<int:pk>/history/", tasks.TaskHistoryView.as_view(), name="task-history"),
+    path("tasks/<int:pk>/done/", tasks.TaskCompleteView.as_view(), name="task-complete"),
+    path("tasks/<int:pk>/reopen/", tasks.TaskReopenView.as_view(), name="task-reopen"),
+    path("quotas/", quotas.QuotaSetView.as_view(), name="quotas"),
 ]

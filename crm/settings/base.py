@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "crm.context_processors.main_navigation",
             ],
             # The `when` filter writes every date and time of every page; it needs no {% load %}.
             "builtins": ["crm.kit.templatetags.kit_dates"],
@@ -149,7 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "security.validators.PersonalNamePasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "customers:customer-list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failures: https://django-axes.readthedocs.io/en/latest/4_configuration.html
@@ -276,6 +277,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {
     # Every night at 03:15 (CELERY_TIMEZONE): purge recycle-bin entries older than 30 days.
     "recycle-bin-purge": {"task": "records.recycle_bin_purge", "schedule": crontab(hour=3, minute=15)},
+    # Every minute: remind owners of the tasks that fell due since (each task once, however often it runs).
+    "sales-task-reminders": {"task": "sales.send_task_reminders", "schedule": crontab()},
 }
 
 # LOGGING

@@ -27,7 +27,7 @@ from customers.services import customer_update
 from records.models import Deletion
 from records.services import deletion_create
 from records.versioning import version_claim
-from sales.models import Opportunity, OpportunityLine, Product, Quote, Stage, StageChange
+from sales.models import Opportunity, OpportunityLine, Product, Quote, Stage, StageChange, Task
 from sales.selectors.opportunities import opportunity_line_totals, sales_owners_for
 from sales.services.lines import line_product_check, line_terms_check
 from sales.services.quotes import order_from_accepted_quote
@@ -204,10 +204,11 @@ def opportunity_update(
 
 
 def opportunity_delete(*, opportunity: Opportunity, by: AbstractBaseUser) -> Deletion:
-    """Move an opportunity to the recycle bin with its quotes (its stage changes and lines stay with it); restoring
-    it brings them back together."""
+    """Move an opportunity to the recycle bin with its quotes and the tasks about it that `by` reaches (its stage
+    changes and lines stay with it); restoring it brings them back together."""
     reach.check(opportunity, user=by)
-    return deletion_create(root=opportunity, by=by, related=[Quote.objects.filter(opportunity=opportunity)])
+    tasks = reach.scope(Task, user=by, write=True).filter(opportunity=opportunity)
+    return deletion_create(root=opportunity, by=by, related=[Quote.objects.filter(opportunity=opportunity), tasks])
 
 
 # Line items ---------------------------------------------------------------------------------------------------

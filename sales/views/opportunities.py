@@ -4,7 +4,9 @@ user's reach (404 outside it); every write is one call to sales.services.opportu
 from copy import copy
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -25,6 +27,7 @@ from sales.forms.quotes import LineAddForm
 from sales.models import Opportunity, Stage
 from sales.selectors import opportunities as selectors
 from sales.selectors import quotes as quote_selectors
+from sales.selectors.tasks import opportunity_tasks_summary
 from sales.services import opportunities as services
 from sales.views.base import SalesPages
 
@@ -88,6 +91,28 @@ class OpportunityExportView(kit.CsvExportView):
     ]
 
 
+class OpportunityAutocompleteView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Suggestions for picking an opportunity (what a task is about): those the user may change whose title or
+    customer's name holds the text typed, open ones first."""
+
+    permission_required = "sales.view_opportunity"
+
+    def get(self, request):
+        text = request.GET.get("q", "").strip()[:100]
+        if len(text) < 2:
+            return JsonResponse({"results": []})
+        rows = (
+            selectors.opportunity_scope(user=request.user, write=True)
+            .filter(Q(title__icontains=text) | Q(customer__name__icontains=text))
+            .select_related("customer", "stage")
+            .order_by(F("closed_at").asc(nulls_first=True), "title", "id")[:15]
+        )
+        results = [
+            {"id": row.pk, "text": row.title, "detail": f"{row.customer.name} · {row.stage.label}"} for row in rows
+        ]
+        return JsonResponse({"results": results})
+
+
 class OpportunityDetailView(OpportunityRecordMixin, kit.ObjectPageView):
     permission_required = "sales.view_opportunity"
     template_name = "sales/opportunities/opportunity_detail.html"
@@ -99,6 +124,16 @@ class OpportunityDetailView(OpportunityRecordMixin, kit.ObjectPageView):
         can_change = writable and user.has_perm("sales.change_opportunity")
         is_open = opportunity.stage.is_open
         lines = list(selectors.opportunity_lines(opportunity=opportunity))
+        if user.has_perm("sales.view_task"):
+            context["task_card"] = {
+                **opportunity_tasks_summary(opportunity=opportunity, user=user),
+                "can_add": writable and user.has_perm("sales.add_task"),
+                "can_change": user.has_perm("sales.change_task"),
+                "new_url": f"{reverse('sales:task-create')}?opportunity={opportunity.pk}"
+                f"&next={opportunity.get_absolute_url()}",
+                "all_url": f"{reverse('sales:task-list')}?opportunity={opportunity.pk}",
+                "next": opportunity.get_absolute_url(),
+            }
         context.update(
             stage_changes=selectors.opportunity_stage_changes(opportunity=opportunity),
             can_change=can_change,

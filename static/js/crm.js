@@ -46,7 +46,8 @@
               button.type = "button";
               button.className = "list-group-item list-group-item-action";
               button.setAttribute("role", "option");
-              button.textContent = item.text + (item.city ? " · " + item.city : "");
+              var detail = item.detail || item.city;
+              button.textContent = item.text + (detail ? " · " + detail : "");
               button.addEventListener("click", function () {
                 input.value = item.text;
                 if (target) { target.value = item.id; }

@@ -156,3 +156,11 @@ def test_record_url_is_reverse(customer):
         "customers:customer-detail", kwargs={"pk": customer.pk}
     )
     assert customer.get_absolute_url() == f"/customers/{customer.pk}/"
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "Dec 2026"), ("zh-hans", "2026年12月")])
+def test_a_month_is_written_with_the_languages_year_month_format(language, shown):
+    with translation.override(language):
+        html = when(date(2026, 12, 1), "month")
+
+    assert html == f'<time datetime="2026-12">{shown}</time>'

@@ -193,8 +193,9 @@ def test_user_without_role_gets_403_and_changes_nothing(client, target, name, me
 def test_the_sales_sweeps_together_cover_every_sales_url():
     from tests.sales import test_quotes_scope_sweep as quotes
     from tests.sales import test_sales_scope_sweep as pipeline
+    from tests.sales import test_tasks_scope_sweep as tasks
 
     covered = set()
-    for sweep in (SWEEP, pipeline.SWEEP, quotes.SWEEP):
+    for sweep in (SWEEP, pipeline.SWEEP, quotes.SWEEP, tasks.SWEEP):
         covered |= set(sweep.kwargs) | sweep.without_record
     assert covered == {p.name for p in sales_urlpatterns}

@@ -11,6 +11,7 @@ from security.services import recovery_codes_create
 from tests.customers._support import page_text
 from tests.factories.customers import PASSWORD, ContactFactory, CustomerFactory, InteractionFactory, RelationshipFactory
 from tests.factories.sales import OpportunityFactory, ProductFactory
+from tests.factories.sales_tasks import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +35,10 @@ NOT_PAGES = {
     "set_language": "POST only",
     "health": "JSON for the load balancer",
     "favicon": "a redirect to the static icon",
-    "home": "a redirect",
     "customers:customer-autocomplete": "JSON",
     "login": "for anonymous users (fetched in its own test)",
     "security:sign-in-code": "needs a password step first (fetched in its own test)",
     "records:deletion-restore": "POST only",
-    "accounts:notification-open": "POST only",
-    "accounts:notifications-read-all": "POST only",
     "records:deletion-purge": "POST only",
     "customers:customer-bulk": "POST only (its confirmation page is checked in tests/customers/test_customer_bulk.py)",
     "sales:order-confirm": "POST only",
@@ -57,6 +55,11 @@ NOT_PAGES = {
     "sales:quote-decline": "POST only",
     "sales:quote-revise": "POST only",
     "sales:quote-line-remove": "POST only",
+    "sales:opportunity-autocomplete": "JSON",
+    "sales:task-complete": "POST only",
+    "sales:task-reopen": "POST only",
+    "accounts:notification-open": "POST only",
+    "accounts:notifications-read-all": "POST only",
 }
 
 
@@ -114,7 +117,17 @@ def pages(administrator, customer, foreign_customer):
     # Its own SKU: ProductFactory and the order tests' product factory count SKUs separately and can meet.
     product = {"pk": ProductFactory(sku="HEADERS-1").pk}
     lead = {"pk": CustomerFactory(owner=customer.owner, lifecycle_stage="lead").pk}
+    task = {"pk": TaskFactory(customer=customer).pk}
     return {
+        "sales:task-list": {},
+        "sales:task-export": {},
+        "sales:task-create": {},
+        "sales:task-detail": task,
+        "sales:task-update": task,
+        "sales:task-delete": task,
+        "sales:task-history": task,
+        "sales:quotas": {},
+        "home": {},
         "sales:order-list": {},
         "sales:order-export": {},
         "sales:order-create": {},

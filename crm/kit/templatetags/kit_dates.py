@@ -4,6 +4,7 @@ no template loads it.
     {{ customer.created_at|when }}            2 Dec 2026, 11:24          (the date-time format of the language)
     {{ customer.created_at|when:"date" }}     2 Dec 2026                 (the date format)
     {{ customer.updated_at|when:"relative" }} 3 days ago                 (within a week; older ones by date)
+    {{ quota.month|when:"month" }}            Dec 2026                   (the year-month format)
 
 Each is a <time> element with the ISO value in `datetime` and the exact date-time in `title` (shown on hover). Times
 are shown in the active time zone (the user's: accounts.middleware), in the formats of crm/formats/.
@@ -85,7 +86,8 @@ def _time_element(iso: str, exact: str, shown: str) -> str:
 
 @register.filter(is_safe=True)
 def when(value, style="datetime"):
-    """`value` (a date or a date-time) as a <time> element; `style` is "datetime", "date" or "relative"."""
+    """`value` (a date or a date-time) as a <time> element; `style` is "datetime", "date" or "relative", or "month"
+    for a date that stands for its month."""
     if value in (None, ""):
         return ""
     write_date, write_datetime = _writers(get_language())
@@ -103,6 +105,9 @@ def when(value, style="datetime"):
             shown = exact
         return _time_element(value.isoformat(), exact, shown)
     if isinstance(value, date):
+        if style == "month":
+            shown = date_format(value, get_format("YEAR_MONTH_FORMAT"))
+            return mark_safe(f'<time datetime="{value.strftime("%Y-%m")}">{escape(shown)}</time>')  # noqa: S308
         exact = write_date(value)
         return _time_element(value.isoformat(), exact, exact)
     return value

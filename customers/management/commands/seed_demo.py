@@ -13,7 +13,7 @@ from accounts.demo import (
 )
 from customers.demo import demo_foreign_data, seed_demo
 from customers.models import Customer
-from sales.demo import opportunities_seed
+from sales.demo import opportunities_seed, quotas_seed, tasks_seed
 
 
 class Command(BaseCommand):
@@ -75,6 +75,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Created {opportunities:,} opportunities in {time.monotonic() - started:.1f} s.")
             )
+            # Their day and month: tasks of every salesperson and the reps' quotas.
+            tasks, quotas = tasks_seed(seed=seed), quotas_seed(seed=seed)
+            self.stdout.write(self.style.SUCCESS(f"Created {tasks:,} tasks and {quotas:,} quotas."))
         if admin_password == DEMO_PASSWORD:
             self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         else:
