@@ -376,7 +376,7 @@ def test_opportunity_page_lists_its_open_tasks_in_one_query(client, rep, custome
 
 def test_customer_page_lists_its_open_tasks_in_one_query(client, rep, customer):
     other = CustomerFactory(owner=rep)
-    TaskFactory(customer=other, subject="Only task")
+    TaskFactory(customer=other, subject="Only task", opportunity=OpportunityFactory(customer=other))
     for number in range(4):
         TaskFactory(customer=customer, subject=f"Task {number}", opportunity=OpportunityFactory(customer=customer))
     client.force_login(rep)
