@@ -7,6 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import URLResolver, get_resolver, reverse
 
+from analytics.models import Run
 from security.services import recovery_codes_create
 from tests.customers._support import page_text
 from tests.factories.customers import PASSWORD, ContactFactory, CustomerFactory, InteractionFactory, RelationshipFactory
@@ -51,6 +52,8 @@ NOT_PAGES = {
     # Public and embeddable: frame-ancestors names each form's origins (tests/sales/test_lead_form_embedding.py).
     "leads:form": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
     "leads:form-thanks": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
+    "analytics:run-progress": "JSON for the run page's progress bar",
+    "analytics:run-again": "POST only",
 }
 
 
@@ -94,7 +97,11 @@ def pages(administrator, customer, foreign_customer):
     # Its own SKU: ProductFactory and the order tests' product factory count SKUs separately and can meet.
     product = {"pk": ProductFactory(sku="HEADERS-1").pk}
     lead = {"pk": CustomerFactory(owner=customer.owner, lifecycle_stage="lead").pk}
+    run = {"pk": Run.objects.create(kind=Run.Kind.RULES).pk}
     return {
+        "analytics:run-list": {},
+        "analytics:run-detail": run,
+        "analytics:run-create": {"kind": "win-score"},
         "sales:order-list": {},
         "sales:order-export": {},
         "sales:order-create": {},
