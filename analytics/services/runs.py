@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -218,10 +218,11 @@ def _check_reach(*, by: AbstractBaseUser, team: Team | None, owner: AbstractBase
 def _check_data(run: Run) -> None:
     """Refuse a run whose filters select nothing to learn from, or that names products that do not exist."""
     scope = loaders.scope_of(run)
-    if run.kind in ORDER_KINDS and not loaders.orders_exist(scope):
-        raise ValidationError(_no_data_message(run))
-    if run.kind == Run.Kind.WIN_SCORE and not loaders.opportunities_exist(scope):
-        raise ValidationError(_no_data_message(run))
+    empty = (run.kind in ORDER_KINDS and not loaders.orders_exist(scope)) or (
+        run.kind == Run.Kind.WIN_SCORE and not loaders.opportunities_exist(scope)
+    )
+    if empty:
+        raise ValidationError({"segment" if run.segment_id else NON_FIELD_ERRORS: _no_data_message(run)})
     if run.kind == Run.Kind.RULES and run.params.get("exclude"):
         known = loaders.product_ids_for_skus(run.params["exclude"])
         unknown = [sku for sku in run.params["exclude"] if sku not in known]

@@ -62,6 +62,7 @@ class Command(BaseCommand):
         kind = KINDS[options["kind"]]
         params = _params(kind, options["param"])
         filters = self._filters(options)
+        # Without a broker the workers are this process: compute here rather than through the eager task.
         in_process = options["in_process"] or settings.CELERY_TASK_ALWAYS_EAGER
         try:
             run, created = run_create(
@@ -70,14 +71,14 @@ class Command(BaseCommand):
                 params=params,
                 time_zone=options["time_zone"],
                 origin=Run.Origin.COMMAND,
-                enqueue=not options["in_process"],
+                enqueue=not in_process,
                 **filters,
             )
         except ValidationError as exc:
             raise CommandError(_validation_text(exc)) from exc
         if not created:
             self.stderr.write(f"The same run is already queued or running: run #{run.pk}; waiting for it.")
-        if options["in_process"] and created:
+        if in_process:
             run_execute(run_id=run.pk)
         run = self._wait(run, timeout=options["timeout"], quiet=in_process)
         if run.status == Run.Status.FAILED:
