@@ -318,6 +318,11 @@ def opportunity_frame(scope: Scope, *, as_of: datetime) -> pd.DataFrame:
     return frame
 
 
+def stage_names() -> dict[int, str]:
+    """The pipeline stages' names by position (a stage's name is in the catalogue for the default stages)."""
+    return dict(Stage.objects.values_list("position", "name"))
+
+
 def product_names(product_ids: Iterable[int]) -> dict[int, str]:
     """Names of the given products."""
     ids = sorted(set(int(pk) for pk in product_ids))

@@ -55,16 +55,18 @@ class RunListView(AnalyticsPages, kit.ListPageView):
     results_template_name = "analytics/partials/run_table.html"
     heading = gettext_lazy("Analytics runs")
     default_sort = DEFAULT_SORT
+    # On a phone each run is a card: its number, kind, status and data; timings and counts on wider screens.
+    table_class = "list-cards"
     columns = [
         ListColumn(gettext_lazy("Run")),
-        ListColumn(gettext_lazy("Kind"), sort="kind"),
+        ListColumn(gettext_lazy("Kind"), sort="kind", css_class="col-name"),
         ListColumn(gettext_lazy("Status")),
         ListColumn(gettext_lazy("Data")),
-        ListColumn(gettext_lazy("Queued"), sort="queued", css_class="text-nowrap"),
-        ListColumn(gettext_lazy("Took"), css_class="text-end text-nowrap"),
-        ListColumn(gettext_lazy("Analysed"), css_class="text-end"),
-        ListColumn(gettext_lazy("Results"), css_class="text-end"),
-        ListColumn(gettext_lazy("Requested by")),
+        ListColumn(gettext_lazy("Queued"), sort="queued", css_class="text-nowrap d-none d-md-table-cell"),
+        ListColumn(gettext_lazy("Took"), css_class="text-end text-nowrap d-none d-md-table-cell"),
+        ListColumn(gettext_lazy("Analysed"), css_class="text-end d-none d-md-table-cell"),
+        ListColumn(gettext_lazy("Results"), css_class="text-end d-none d-md-table-cell"),
+        ListColumn(gettext_lazy("Requested by"), css_class="d-none d-md-table-cell"),
     ]
 
     def get_context_data(self, **kwargs):

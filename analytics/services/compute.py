@@ -460,20 +460,39 @@ def _forecast_points(key: str, result: Any) -> list[ForecastPoint]:
 # Scores ---------------------------------------------------------------------------------------------------------
 
 
-def _factor_text(value: Any) -> str:
+# Features counted in whole days: their values are shown without decimals.
+WHOLE_DAYS = {"recency_days", "tenure_days", "days_in_pipeline"}
+
+
+def _factor_text(feature: str, value: Any, names: dict[str, dict]) -> str:
+    """A factor's value as stored for reading: whole days without decimals, amounts to the cent, a stage's name
+    for its position (`names` maps a feature's values to names)."""
+    if feature in names:
+        return str(names[feature].get(value, value))[:100]
     if isinstance(value, (float, np.floating)):
         if not np.isfinite(value):
             return ""
-        return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+        if feature in WHOLE_DAYS or float(value).is_integer():
+            return str(int(round(value)))
+        return f"{value:.2f}"
     return str(value)[:100]
 
 
-def _scores(kind: str, *, subject: str, ids: pd.Series, values: np.ndarray, explanations: pd.DataFrame) -> list[Score]:
+def _scores(
+    kind: str,
+    *,
+    subject: str,
+    ids: pd.Series,
+    values: np.ndarray,
+    explanations: pd.DataFrame,
+    names: dict[str, dict] | None = None,
+) -> list[Score]:
     """Score rows for `ids` (customers or opportunities, by `subject`), with each row's three strongest factors;
     `explanations` are indexed by position in `ids`."""
     factors: dict[int, list[tuple[str, str, float]]] = {}
     for row in top_factors(explanations).itertuples():
-        factors.setdefault(int(row.row), []).append((row.feature, _factor_text(row.value), float(row.contribution)))
+        shown = _factor_text(row.feature, row.value, names or {})
+        factors.setdefault(int(row.row), []).append((row.feature, shown, float(row.contribution)))
     scores = []
     for position, (pk, value) in enumerate(zip(ids.to_numpy(), values, strict=True)):
         score = Score(kind=kind, value=float(value), **{f"{subject}_id": int(pk)})
@@ -698,8 +717,15 @@ def win_score(work: Work) -> Outcome:
         test_cutoff=_aware(test["closed_at"].min(), work),
         **measured,
     )
+    with work.loading():
+        stages = {float(position): name for position, name in loaders.stage_names().items()}
     scores = _scores(
-        Run.Kind.WIN_SCORE, subject="opportunity", ids=open_["opportunity_id"], values=chance, explanations=explanations
+        Run.Kind.WIN_SCORE,
+        subject="opportunity",
+        ids=open_["opportunity_id"],
+        values=chance,
+        explanations=explanations,
+        names={"furthest_stage": stages},
     )
     work.report(Run.Step.SAVING, 85)
     return work.outcome(

@@ -7,6 +7,7 @@ from django_countries import countries
 
 from analytics.labels import FEATURE_LABELS, SEGMENT_ACTIONS
 from analytics.models import Run
+from customers.models import Customer
 
 register = template.Library()
 
@@ -58,14 +59,25 @@ def feature_label(name):
     return FEATURE_LABELS.get(name, name)
 
 
+# Coded values of the features, as their labels (the choices of the fields they come from).
+FACTOR_CHOICES = {
+    "industry": dict(Customer.Industry.choices),
+    "tier": dict(Customer.Tier.choices),
+    "source": dict(Customer.Source.choices),
+}
+
+
 @register.filter
 def factor_value(value, feature):
-    """A factor's value as a reader knows it: a country's name, "none" for a missing category."""
+    """A factor's value as a reader knows it: a country's name, a choice's label, a stage's name in the reader's
+    language, "none" for a missing category."""
     if value == "(missing)":
         return _("none")
     if feature == "country" and value:
         return countries.name(value) or value
-    return value
+    if feature == "furthest_stage":
+        return _(value)  # the default stages' names are in the catalogue
+    return FACTOR_CHOICES.get(feature, {}).get(value, value)
 
 
 @register.filter
