@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 2000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint setup worker beat bench bench-analytics messages check clean
+.PHONY: run test lint setup worker beat bench bench-analytics bench-analytics-runs messages check clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -46,6 +46,9 @@ bench: setup
 
 bench-analytics: setup
 	$(BIN)/python bench/analytics.py
+
+bench-analytics-runs: setup
+	$(BIN)/python bench/analytics_runs.py
 
 messages: setup
 	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete

@@ -78,13 +78,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.add_tag",
         "customers.change_tag",
         "customers.access_team_customers",
+        # Analytics: start runs and read them (docs/analytics.md). Their lists of customers and opportunities
+        # show only what the reader reaches; the totals (segment sizes, revenue) cover the run's whole scope.
+        "analytics.view_run",
+        "analytics.run_analytics",
     ],
     # A support agent reads every customer (to answer anyone who writes in) and changes none of them;
     # the service app will add its tickets here, reached as their own.
     SUPPORT_AGENT: [*_CUSTOMER_READING, "customers.add_interaction"],
     SUPPORT_MANAGER: [*_CUSTOMER_READING, "customers.add_interaction", "accounts.view_team"],
     # A marketer reads customers and tags to build audiences; the marketing app will add its campaigns here.
-    MARKETER: [*_CUSTOMER_READING],
+    # Analytics runs are read, not started: segments are what campaigns will be aimed at.
+    MARKETER: [*_CUSTOMER_READING, "analytics.view_run"],
 }
 
 

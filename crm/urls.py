@@ -38,5 +38,6 @@ urlpatterns = [
     # Public: the web-to-lead forms, which visitors send without an account (docs/leads.md).
     path("leads/", include("sales.public_urls")),
     path("records/", include("records.urls")),
+    path("analytics/", include("analytics.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -279,7 +279,48 @@ CELERY_BEAT_SCHEDULE: dict = {
     "recycle-bin-purge": {"task": "records.recycle_bin_purge", "schedule": crontab(hour=3, minute=15)},
     # Every minute: remind owners of the tasks that fell due since (each task once, however often it runs).
     "sales-task-reminders": {"task": "sales.send_task_reminders", "schedule": crontab()},
+    # Every night from 01:00 (CELERY_TIMEZONE), ten minutes apart so the workers take them one after another:
+    # each kind of analytics over every record, with its default parameters (analytics.services.run_schedule).
+    "analytics-segments": {
+        "task": "analytics.schedule_run",
+        "schedule": crontab(hour=1, minute=0),
+        "kwargs": {"kind": "segments"},
+    },
+    "analytics-rules": {
+        "task": "analytics.schedule_run",
+        "schedule": crontab(hour=1, minute=10),
+        "kwargs": {"kind": "rules"},
+    },
+    "analytics-forecast": {
+        "task": "analytics.schedule_run",
+        "schedule": crontab(hour=1, minute=20),
+        "kwargs": {"kind": "forecast"},
+    },
+    "analytics-win-score": {
+        "task": "analytics.schedule_run",
+        "schedule": crontab(hour=1, minute=30),
+        "kwargs": {"kind": "win_score"},
+    },
+    "analytics-churn-risk": {
+        "task": "analytics.schedule_run",
+        "schedule": crontab(hour=1, minute=40),
+        "kwargs": {"kind": "churn_risk"},
+    },
+    "analytics-customer-value": {
+        "task": "analytics.schedule_run",
+        "schedule": crontab(hour=1, minute=50),
+        "kwargs": {"kind": "customer_value"},
+    },
+    # Every ten minutes: requeue (or fail) analytics runs no worker is on, e.g. after a whole worker was killed.
+    "analytics-recover-runs": {"task": "analytics.recover_runs", "schedule": crontab(minute="*/10")},
 }
+
+# ANALYTICS
+# A run whose worker died is taken over by the next delivery of its message, at most this many attempts in all;
+# then it is marked failed (analytics.services.runs).
+ANALYTICS_RUN_MAX_ATTEMPTS = env.int("ANALYTICS_RUN_MAX_ATTEMPTS", default=5)
+# A run still queued after this many minutes is sent to the workers again (in case the broker lost its message).
+ANALYTICS_RUN_REQUEUE_MINUTES = env.int("ANALYTICS_RUN_REQUEUE_MINUTES", default=30)
 
 # LOGGING
 LOGGING = {

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts import reach
-from sales.models import Order, OrderLine, Product
+from sales.models import ImportedCustomer, Order, OrderLine, Product
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -51,6 +51,14 @@ def _total_subquery() -> Subquery:
         .values("total")
     )
     return Coalesce(Subquery(lines, output_field=MONEY_FIELD), Value(Decimal("0")), output_field=MONEY_FIELD)
+
+
+def guest_customer_ids() -> list[int]:
+    """The customers standing for an online shop's anonymous buyers (the Online Retail import's "guest" key): one
+    record for many unknown people, which analytics of single customers leave out."""
+    from sales.services.online_retail import GUEST_KEY
+
+    return list(ImportedCustomer.objects.filter(external_id=GUEST_KEY).values_list("customer_id", flat=True))
 
 
 def order_scope(*, user: AbstractBaseUser, write: bool = False) -> QuerySet[Order]:

@@ -62,3 +62,16 @@ def crm_opportunities(shared_data: Path) -> dict[str, pd.DataFrame]:
         "products": pd.read_csv(_require(folder + "products.csv")),
         "teams": pd.read_csv(_require(folder + "sales_teams.csv")),
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_data_left_in_place(django_db_setup, django_db_blocker):
+    """Leave the test database as migrated when the session ends (the committed tests, such as two requests
+    queueing a run at once, empty every table; see tests/customers/conftest.py)."""
+    from django.db import connection
+
+    yield
+    serialized = getattr(connection, "_test_serialized_contents", None)
+    if serialized:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(serialized)

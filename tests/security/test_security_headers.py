@@ -7,6 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import URLResolver, get_resolver, reverse
 
+from analytics.models import Run
 from security.services import recovery_codes_create
 from tests.customers._support import page_text
 from tests.factories.customers import PASSWORD, ContactFactory, CustomerFactory, InteractionFactory, RelationshipFactory
@@ -60,6 +61,8 @@ NOT_PAGES = {
     "sales:task-reopen": "POST only",
     "accounts:notification-open": "POST only",
     "accounts:notifications-read-all": "POST only",
+    "analytics:run-progress": "JSON for the run page's progress bar",
+    "analytics:run-again": "POST only",
 }
 
 
@@ -118,6 +121,7 @@ def pages(administrator, customer, foreign_customer):
     product = {"pk": ProductFactory(sku="HEADERS-1").pk}
     lead = {"pk": CustomerFactory(owner=customer.owner, lifecycle_stage="lead").pk}
     task = {"pk": TaskFactory(customer=customer).pk}
+    run = {"pk": Run.objects.create(kind=Run.Kind.RULES).pk}
     return {
         "sales:task-list": {},
         "sales:task-export": {},
@@ -128,6 +132,9 @@ def pages(administrator, customer, foreign_customer):
         "sales:task-history": task,
         "sales:quotas": {},
         "home": {},
+        "analytics:run-list": {},
+        "analytics:run-detail": run,
+        "analytics:run-create": {"kind": "win-score"},
         "sales:order-list": {},
         "sales:order-export": {},
         "sales:order-create": {},
