@@ -343,3 +343,43 @@ class ImportedCustomer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
+
+
+class ImportedUser(models.Model):
+    """Which user a person named in an outside file (a sales agent or manager) was imported as, so a second import
+    finds them again, whatever their username became."""
+
+    source = models.CharField(_("source"), max_length=40)
+    external_id = models.CharField(_("key in the source"), max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+
+    class Meta:
+        verbose_name = _("imported user")
+        verbose_name_plural = _("imported users")
+        constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="sales_importeduser_key")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+class ImportedOpportunity(models.Model):
+    """Which opportunity a deal of an outside file (its opportunity id) was imported as: a second import of the
+    same file updates it instead of creating it twice."""
+
+    source = models.CharField(_("source"), max_length=40)
+    external_id = models.CharField(_("key in the source"), max_length=64)
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="+", verbose_name=_("opportunity")
+    )
+
+    class Meta:
+        verbose_name = _("imported opportunity")
+        verbose_name_plural = _("imported opportunities")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="sales_importedopportunity_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
