@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -187,14 +188,30 @@ class PipelineBoardView(SalesPages, kit.ScopedPageMixin, TemplateView):
         user = self.request.user
         form = BoardFilterForm(self.request.GET or None, user=user)
         filters = _board_filters(form)
-        columns = selectors.pipeline_board(user=user, per_column=self.cards_per_column, **filters)
+        stages = list(Stage.objects.order_by("position", "id"))
+        columns = selectors.pipeline_board(
+            user=user, per_column=self.cards_per_column, stages=[s for s in stages if s.is_open], **filters
+        )
+        # Each card's "Move to" list, written once per stage rather than option by option on every card (a board
+        # of 200 cards spent a third of its time there).
+        options = {
+            current.pk: format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((stage.pk, " selected" if stage.pk == current.pk else "", stage.label) for stage in stages),
+            )
+            for current in stages
+        }
+        for column in columns:
+            for card in column.cards:
+                card.move_options = options[card.stage_id]
         list_query = self.request.GET.copy()
         list_query.pop("team", None)  # the list filters by owner and month, not by team
         context.update(
             filter_form=form,
             show_people=reach.owner_ids(user, domain="sales") != [user.pk],
             columns=columns,
-            stages=[c.stage for c in columns] + list(Stage.objects.exclude(outcome=Stage.Outcome.OPEN)),
+            stages=stages,
             can_move=user.has_perm("sales.change_opportunity"),
             board_query=self.request.GET.urlencode(),
             list_query=list_query.urlencode(),
