@@ -36,6 +36,8 @@ ORDER_COLUMNS = [
     "currency",
     "notes",
     "stock_moved",
+    "total",
+    "line_count",
     "created_at",
     "updated_at",
 ]
@@ -153,6 +155,7 @@ class _Draft:
     returned: list[tuple[int, int]]  # what comes back on a return, if any
     returned_at: datetime | None = None
     pk: int | None = None
+    discount: Decimal = Decimal(0)
 
 
 def _draft(plan: _Plan, budget: int) -> _Draft:
@@ -193,24 +196,29 @@ def _batch(plan: _Plan, *, lines_wanted: int) -> tuple[int, int]:
         order_rows, line_rows = [], []
         for offset, draft in enumerate(drafts):
             pk, moment = next_order + offset, db_time(draft.when)
-            order_rows.append(
-                (pk, f"SO-{first_order + offset:06d}", "order", draft.customer_id, draft.opportunity, None, moment)
-                + (draft.country, draft.status, plan.currency, "", False, moment, moment)
-            )
-            discount = rng.choices(*zip(*DISCOUNTS, strict=True))[0]
+            discount = draft.discount = rng.choices(*zip(*DISCOUNTS, strict=True))[0]
+            total = Decimal(0)
             for product_id, quantity in draft.basket:
                 price = plan.products[product_id]
                 line_rows.append((next_line + len(line_rows), pk, product_id, quantity, price, discount))
+                total += quantity * price * (100 - discount) / 100
+            order_rows.append(
+                (pk, f"SO-{first_order + offset:06d}", "order", draft.customer_id, draft.opportunity, None, moment)
+                + (draft.country, draft.status, plan.currency, "", False, total, len(draft.basket), moment, moment)
+            )
             draft.pk = pk
         for offset, draft in enumerate(returns):
             pk, moment = next_order + len(drafts) + offset, db_time(draft.returned_at)
-            order_rows.append(
-                (pk, f"RT-{first_return + offset:06d}", "return", draft.customer_id, None, draft.pk, moment)
-                + (draft.country, rng.choice(("confirmed", "paid", "paid")), plan.currency, "", False, moment, moment)
-            )
+            total = Decimal(0)
             for product_id, quantity in draft.returned:
                 price = plan.products[product_id]
-                line_rows.append((next_line + len(line_rows), pk, product_id, -quantity, price, Decimal(0)))
+                line_rows.append((next_line + len(line_rows), pk, product_id, -quantity, price, draft.discount))
+                total -= quantity * price * (100 - draft.discount) / 100
+            status = rng.choice(("confirmed", "paid", "paid"))
+            order_rows.append(
+                (pk, f"RT-{first_return + offset:06d}", "return", draft.customer_id, None, draft.pk, moment)
+                + (draft.country, status, plan.currency, "", False, total, len(draft.returned), moment, moment)
+            )
         insert_rows(Order, ORDER_COLUMNS, order_rows)
         insert_rows(OrderLine, LINE_COLUMNS, line_rows)
     return len(order_rows), len(line_rows)

@@ -10,7 +10,7 @@ from crm.kit.filtering import DateRangeFilterForm, sort_choices, sort_fields
 from crm.timezones import day_start
 from customers.filters import country_choices
 from sales.models import Order
-from sales.selectors.orders import order_search_condition, with_totals
+from sales.selectors.orders import order_search_condition
 
 # Each sort ends with the id in the same direction, so pages never repeat or skip orders sharing a value.
 SORTS = {
@@ -68,8 +68,6 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(ordered_at__lt=day_start(value + timedelta(days=1)))
 
     def sort_by(self, queryset, name, value):
-        if value.lstrip("-") == "total":
-            queryset = with_totals(queryset)  # the one sort that needs every row's total
         return queryset.order_by(*sort_fields(SORTS, value))
 
     def filter_queryset(self, queryset):

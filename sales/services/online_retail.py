@@ -243,6 +243,8 @@ def online_retail_import(*, path: Path, owner: AbstractBaseUser) -> ImportReport
         since = Order.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         orders = [
             Order(
+                total=sum((line.quantity * line.price for line in invoice.lines), Decimal("0")),
+                line_count=len(invoice.lines),
                 number=invoice.number,
                 kind=Order.Kind.RETURN if invoice.number.startswith("C") else Order.Kind.ORDER,
                 status=Order.Status.PAID,
