@@ -83,6 +83,19 @@ class CappedPaginator(Paginator):
         found = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
         return [found[key] for key in keys if key in found]
 
+    def page(self, number) -> Page:
+        """A page of a list that is not capped: as Django reads it, except from `deferred_from` rows on, where its
+        keys are read first (see `_read`). A list may ask for that from its first row (deferred_from=0) when the
+        database chooses a better plan for the keys alone than for whole rows (sales.views)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < self.deferred_from:
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._read(bottom, top), number, self)
+
     def get_page(self, number) -> Page:
         """The page `number` (1 for anything that is not a page number). Past the end: the last page."""
         try:

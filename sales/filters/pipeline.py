@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.reach import owner_ids
 from crm.kit.filtering import sort_choices, sort_fields
+from crm.kit.rows import GroupedRows
 from customers.models import Customer
+from customers.selectors import customer_search
 from sales.forms.opportunities import MonthField
 from sales.models import Opportunity, Product, Stage
 from sales.selectors.opportunities import sales_owners_for
@@ -86,9 +88,14 @@ OPPORTUNITY_SORTS = {
     "close": ("expected_close_date", "id"),
     "title": ("title", "id"),
     "amount": ("amount", "id"),
-    "stage": ("stage__position", "id"),
+    # Within each stage; the stages themselves come in pipeline order (GroupedRows, see OpportunityFilter.qs), each
+    # read from the (deletion, stage, expected_close_date, id) index instead of sorting every row by the stage's
+    # position (2.5 s at 200,000 opportunities).
+    "stage": ("expected_close_date", "id"),
     "created": ("created_at", "id"),
 }
+# A search reads the opportunities of the customers it finds by their ids when there are at most this many.
+SEARCH_CUSTOMERS_MAX = 2000
 OPPORTUNITY_SORT_LABELS = {
     "close": _("Expected close"),
     "title": _("Title"),
@@ -127,9 +134,8 @@ class OpportunityFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["stage"].extra["choices"] = [
-            (str(stage.pk), stage.label) for stage in Stage.objects.order_by("position", "id")
-        ]
+        self.stages = list(Stage.objects.order_by("position", "id"))
+        self.filters["stage"].extra["choices"] = [(str(stage.pk), stage.label) for stage in self.stages]
         if self.request is None or owner_ids(self.request.user, domain="sales") == [self.request.user.pk]:
             del self.filters["owner"]  # a rep's list holds only their own opportunities
         else:
@@ -139,10 +145,17 @@ class OpportunityFilter(django_filters.FilterSet):
             ]
 
     def search(self, queryset, name, value):
+        """Opportunities whose title holds the text, or whose customer customer search finds (a word of the name,
+        email or phone, or of a contact's). The customers are found first, from their search index, and their
+        opportunities read by customer id: a condition on the customer's name across the join tested every row's
+        customer (1.6 s for a manager at 200,000 opportunities)."""
         text = value.strip()
         if not text:
             return queryset
-        return queryset.filter(Q(title__icontains=text) | Q(customer__name__icontains=text))
+        customers = customer_search(Customer.objects.all(), text)
+        ids = list(customers.values_list("pk", flat=True)[: SEARCH_CUSTOMERS_MAX + 1])
+        by_customer = Q(customer_id__in=ids) if len(ids) <= SEARCH_CUSTOMERS_MAX else Q(customer__in=customers)
+        return queryset.filter(Q(title__icontains=text) | by_customer)
 
     def closing_in(self, queryset, name, value: date):
         start = value.replace(day=1)
@@ -156,3 +169,20 @@ class OpportunityFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by(*OPPORTUNITY_SORTS["close"])
         return super().filter_queryset(queryset)
+
+    @property
+    def qs(self):
+        """The filtered rows; sorted by stage, they are read stage by stage in the pipeline's order."""
+        rows = super().qs
+        sort = self.form.cleaned_data.get("sort", "") if self.is_bound and self.is_valid() else ""
+        if sort.lstrip("-") != "stage":
+            return rows
+        order = [stage.pk for stage in self.stages]
+        return GroupedRows(
+            rows, field="stage_id", values=order[::-1] if sort.startswith("-") else order, keys_first=True
+        )
+
+    @property
+    def count_qs(self):
+        """The same rows as `qs` as one queryset, for the list's capped count."""
+        return super().qs

@@ -16,16 +16,20 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.functions import Coalesce
 
 from accounts import reach
+from customers.models import Customer
 from sales.models import Order, OrderLine, Product
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from customers.models import Customer
-
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=4)
+# See order_list_for.
+WALK_FROM = 1000
+# A search for a customer's name reads those customers' orders by their ids when there are at most this many.
+SEARCH_CUSTOMERS_MAX = 2000
 # Statuses whose orders count as sales: drafts are not yet, cancelled ones no longer.
 REVENUE_STATUSES = (Order.Status.CONFIRMED, Order.Status.SHIPPED, Order.Status.PAID)
 
@@ -44,8 +48,22 @@ def order_scope(*, user: AbstractBaseUser, write: bool = False) -> QuerySet[Orde
 
 
 def order_list_for(*, user: AbstractBaseUser) -> QuerySet[Order]:
-    """The user's orders for the list and its export, customer preloaded, with their stored totals."""
-    return order_scope(user=user).select_related("customer")
+    """The user's orders for the list and its export, customer preloaded, with their stored totals.
+
+    The same rows as `order_scope`, written differently for a user who reaches more than WALK_FROM orders through
+    their customers: MariaDB starts from the owners' customers (their owner index) and sorts all of their orders
+    before returning a page (1.3 s for a rep's 78,000 of 618,000 orders), when walking the sort's own index and
+    checking each order's customer by its primary key finds the page within a few hundred orders (12 ms). With the
+    owner compared through COALESCE no index can start from it, so the database walks the order's indexes. For a
+    user with few orders the customers are the quicker start, and the database is left to choose.
+    """
+    orders = order_scope(user=user)
+    owners = reach.owner_ids(user, domain="sales")
+    if owners is not None and orders.values("pk").order_by()[: WALK_FROM + 1].count() > WALK_FROM:
+        orders = Order.objects.alias(reach_owner=Coalesce("customer__owner_id", Value(0))).filter(
+            reach_owner__in=owners
+        )
+    return orders.select_related("customer")
 
 
 def order_get_for(*, user: AbstractBaseUser, pk: int, write: bool = False) -> Order:
@@ -116,6 +134,13 @@ def active_products() -> QuerySet[Product]:
 
 
 def order_search_condition(text: str) -> Q:
-    """Orders whose number starts with, or whose customer's name starts with, the text typed."""
+    """Orders whose number starts with, or whose customer's name starts with, the text typed.
+
+    The customers are looked up first, from their name index, and their orders then read by customer id: written
+    as one condition across the join, the database tested every order's customer (16 s for a manager at 618,000
+    orders). Past SEARCH_CUSTOMERS_MAX customers the condition is the join again."""
     text = text.strip()
-    return Q(number__istartswith=text) | Q(customer__name__istartswith=text)
+    customers = Customer.objects.filter(name__istartswith=text)
+    ids = list(customers.values_list("pk", flat=True)[: SEARCH_CUSTOMERS_MAX + 1])
+    by_customer = Q(customer_id__in=ids) if len(ids) <= SEARCH_CUSTOMERS_MAX else Q(customer__name__istartswith=text)
+    return Q(number__istartswith=text) | by_customer

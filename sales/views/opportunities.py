@@ -46,6 +46,9 @@ class OpportunityListView(OpportunityPages, kit.ListPageView):
     results_template_name = "sales/opportunities/partials/opportunity_table.html"
     heading = gettext_lazy("Opportunities")
     default_sort = "close"
+    # A page's keys from an index first, then its rows: for whole rows MariaDB walked the close-date index through
+    # every closed opportunity to find one stage's first 25 (0.4 s at 200,000; the keys alone take 1 ms).
+    keys_first = True
     columns = [
         ListColumn(gettext_lazy("Title"), sort="title"),
         ListColumn(gettext_lazy("Customer")),
