@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.reach import owner_ids
 from crm.kit.filtering import sort_choices, sort_fields
-from crm.kit.rows import GroupedRows
+from crm.kit.rows import GroupedRows, MergedRows
 from customers.models import Customer
 from customers.selectors import customer_search
 from sales.forms.opportunities import MonthField
@@ -172,15 +172,36 @@ class OpportunityFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        """The filtered rows; sorted by stage, they are read stage by stage in the pipeline's order."""
+        """The filtered rows. Sorted by stage, they are read stage by stage in the pipeline's order; a list of
+        several owners' opportunities (a manager's team) is read as the merge of each owner's (MergedRows)."""
         rows = super().qs
-        sort = self.form.cleaned_data.get("sort", "") if self.is_bound and self.is_valid() else ""
-        if sort.lstrip("-") != "stage":
+        if self.is_bound and not self.is_valid():
             return rows
-        order = [stage.pk for stage in self.stages]
-        return GroupedRows(
-            rows, field="stage_id", values=order[::-1] if sort.startswith("-") else order, keys_first=True
-        )
+        if not self.is_bound:
+            rows = rows.order_by(*OPPORTUNITY_SORTS["close"])  # the default sort, as when the list is filtered
+        data = self.form.cleaned_data if self.is_bound else {}
+        owners = self._merged_owners(data)
+        sort = data.get("sort") or ""
+        if sort.lstrip("-") == "stage":
+            order = [stage.pk for stage in self.stages]
+            return GroupedRows(
+                rows,
+                field="stage_id",
+                values=order[::-1] if sort.startswith("-") else order,
+                keys_first=True,
+                merge=("owner_id", owners) if owners else None,
+            )
+        return MergedRows(rows, field="owner_id", values=owners) if owners else rows
+
+    def _merged_owners(self, data: dict) -> list[int] | None:
+        """The owners of a list of several owners' opportunities, read owner by owner: each owner's first rows come
+        in order from the indexes that start with the owner, where for the whole team MariaDB walked everyone's
+        close-date index (0.5 s for one stage at 200,000). None for one owner, everyone, or a search (whose
+        customers' opportunities are read by id, see `search`)."""
+        if self.request is None or data.get("owner") or (data.get("q") or "").strip():
+            return None
+        owners = owner_ids(self.request.user, domain="sales")
+        return owners if owners is not None and len(owners) > 1 else None
 
     @property
     def count_qs(self):

@@ -154,3 +154,37 @@ def test_list_pages_take_at_most_12_queries_for_a_manager(
 
     assert response.status_code == 200 and len(response.context["page_obj"]) > 0
     assert Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "order"),
+    [
+        ({}, ("expected_close_date", "id")),
+        ({"sort": "-amount"}, ("-amount", "-id")),
+        ({"sort": "title"}, ("title", "id")),
+        ({"stage": "proposal"}, ("expected_close_date", "id")),
+    ],
+)
+def test_a_managers_list_read_owner_by_owner_is_the_teams_list_in_order(
+    client, manager, rep, teammate, outsider, query, order
+):
+    today = timezone.localdate()
+    for number, owner in enumerate([rep, teammate, manager, outsider] * 8):
+        OpportunityFactory(
+            customer=CustomerFactory(owner=owner),
+            owner=owner,
+            stage=stage(("prospecting", "proposal")[number % 2]),
+            amount=Decimal(number % 5),
+            title=f"Deal {number % 7}",
+            expected_close_date=today + timedelta(days=number % 6),
+        )
+    if "stage" in query:
+        query = {"stage": stage(query["stage"]).pk}
+    rows = Opportunity.objects.filter(owner__in=[rep, teammate, manager]).filter(
+        **{"stage_id": query["stage"]} if "stage" in query else {}
+    )
+    client.force_login(manager)
+
+    listed = [o.pk for o in client.get(OPPORTUNITIES, query).context["page_obj"]]
+
+    assert listed == [o.pk for o in rows.order_by(*order)[:25]]
