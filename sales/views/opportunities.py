@@ -173,6 +173,14 @@ def _board_filters(form: BoardFilterForm) -> dict:
     return {name: form.cleaned_data.get(name) for name in ("owner", "team", "close_month")}
 
 
+def _url_for(name: str):
+    """A function giving the URL `name` for a pk, reversed once: reversing it card by card cost the board a sixth of
+    its time."""
+    marker = "987654321"
+    head, tail = reverse(name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 class PipelineBoardView(SalesPages, kit.ScopedPageMixin, TemplateView):
     """A column per open stage with its count and totals; cards move by drag and drop (static/js/pipeline.js)
     or, without JavaScript, by each card's "Move to" form."""
@@ -205,9 +213,11 @@ class PipelineBoardView(SalesPages, kit.ScopedPageMixin, TemplateView):
             )
             for current in stages
         }
+        page_url, move_url = _url_for("sales:opportunity-detail"), _url_for("sales:opportunity-move")
         for column in columns:
             for card in column.cards:
                 card.move_options = options[card.stage_id]
+                card.page_url, card.move_url = page_url(card.pk), move_url(card.pk)
         list_query = self.request.GET.copy()
         list_query.pop("team", None)  # the list filters by owner and month, not by team
         context.update(
