@@ -1,4 +1,5 @@
-"""Teams (the unit a manager's reach is measured in, shared by every app) and each user's profile."""
+"""Teams (the unit a manager's reach is measured in, shared by every app), each user's profile and the
+notifications the app sends them."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,6 +54,9 @@ class Profile(TimeStampedModel):
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True, validators=[validate_time_zone])
     # Empty means the language the browser asks for (or the one chosen in the menu while signed out).
     language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
+    # Kept by accounts.notifications so that the bell in the navigation costs no query: the profile comes with
+    # every request's user (crm.backends).
+    unread_notifications = models.PositiveIntegerField(_("unread notifications"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("profile")
@@ -60,3 +64,33 @@ class Profile(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Notification(models.Model):
+    """Something the app tells one user: a lead assigned to them, a task due. Shown under the bell in the
+    navigation and, when asked for, sent by email too. Only its recipient reads it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    # What sent it, for filtering and for the senders' idempotence checks ("lead_assigned", "task_due").
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    # A path inside the CRM ("/customers/12/"); never an outside address.
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed = models.BooleanField(_("emailed"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.title

@@ -49,14 +49,18 @@ _CUSTOMER_READING = [
     "customers.read_all_customers",
 ]
 
-# Sales: a rep works their own opportunities and their customers' orders, and sells from the catalogue.
+# Sales: a rep works their own opportunities (with their quotes), tasks and their customers' orders, and sells from
+# the catalogue.
 _SALES_WORK = [
-    *_crud("sales", "opportunity", "order"),
+    *_crud("sales", "opportunity", "quote", "order", "task"),
     "sales.view_product",
     "sales.view_stage",
     "sales.view_historicalopportunity",
+    "sales.view_historicalquote",
     "sales.view_historicalorder",
     "sales.view_historicalproduct",
+    "sales.view_historicaltask",
+    "sales.view_quota",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -67,6 +71,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sales.add_product",
         "sales.change_product",
         "sales.access_team_sales",
+        # Managers set their team members' monthly quotas (sales.services.quotas).
+        *_crud("sales", "quota", actions=("add", "change", "delete")),
+        "sales.view_historicalquota",
         "accounts.view_team",
         "customers.add_tag",
         "customers.change_tag",

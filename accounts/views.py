@@ -1,17 +1,20 @@
-"""The user's own profile page, and the language menu remembering the choice for signed-in users."""
+"""The user's own profile page, their notifications, and the language menu remembering the choice for signed-in
+users."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import translation
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.generic import FormView
+from django.views import View
+from django.views.generic import FormView, ListView
 from django.views.i18n import set_language
 
 from accounts.forms import ProfileForm
+from accounts.notifications import inbox, mark_all_read, mark_read, safe_link
 from accounts.selectors import profile_of, time_zone_name_of
 from accounts.services import profile_language_set, profile_update
 from security.policy import is_administrator
@@ -78,3 +81,39 @@ def language_set_view(request):
         if language in dict(settings.LANGUAGES):
             profile_language_set(user=request.user, language=language)
     return response
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The user's own notifications, newest first, unread ones marked."""
+
+    template_name = "accounts/notifications.html"
+    context_object_name = "notifications"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return inbox(self.request.user).only("id", "title", "body", "url", "created_at", "read_at")
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """Following a notification marks it read and goes to what it is about (or back to the list)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        note = get_object_or_404(inbox(request.user), pk=pk)
+        mark_read(request.user, note)
+        return redirect(safe_link(note.url) or "accounts:notifications")
+
+
+class NotificationReadAllView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        done = mark_all_read(request.user)
+        if done:
+            messages.success(
+                request,
+                ngettext("Marked %(count)d notification read.", "Marked %(count)d notifications read.", done)
+                % {"count": done},
+            )
+        return redirect("accounts:notifications")

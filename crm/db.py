@@ -5,7 +5,10 @@ place in the recycle bin. The model then names its owner path and reach domain (
 `HistoricalRecords` for field history.
 """
 
+from functools import lru_cache
+
 from django.db import models
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,3 +65,20 @@ class RecyclableModel(models.Model):
 class OwnedRecord(TimeStampedModel, VersionedModel, RecyclableModel):
     class Meta(TimeStampedModel.Meta, VersionedModel.Meta, RecyclableModel.Meta):
         abstract = True
+
+
+_PK_PLACEHOLDER = 987654321987
+
+
+@lru_cache(maxsize=256)
+def _record_url_parts(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
+    url = reverse(name, kwargs={"pk": _PK_PLACEHOLDER}, urlconf=urlconf)
+    before, after = url.split(str(_PK_PLACEHOLDER))
+    return before, after
+
+
+def record_url(name: str, pk: int) -> str:
+    """reverse(name, kwargs={"pk": pk}) for a URL whose only argument is an integer pk, reversed once per name: a
+    list page links every row, and reverse() costs about 40 µs each."""
+    before, after = _record_url_parts(name, get_script_prefix(), get_urlconf())
+    return f"{before}{int(pk)}{after}"

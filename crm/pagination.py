@@ -3,7 +3,9 @@
 from math import ceil
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
+from django.db import DatabaseError, connections
+from django.db.models import prefetch_related_objects
 from django.utils.functional import cached_property
 
 # Page numbers past this are read as this: OFFSET stays far inside what the databases accept.
@@ -44,14 +46,31 @@ class CappedPaginator(Paginator):
     page numbers stay in the URL, every sort the list offers pages the same way (a nullable column, an owner's
     name), and a page deeper than `deferred_from` rows first reads only the keys of its rows (an index-only
     scan, as the sort indexes hold the primary key) and then those rows, so the skipped rows are never read
-    whole. A page past the end of a capped list is the only time the rows are counted in full.
+    whole; a list may ask for that from its first row (deferred_from=0, ListPageView.keys_first) when the database
+    plans the keys alone better than whole rows. A page past the end of a capped list is the only time the rows
+    are counted in full.
+
+    A caller may also give `scan_queryset`: the same rows in the same order, written so that the database can
+    walk the sort index and check each row (a search by LIKE instead of through a full-text index). A page is
+    then first read that way within a budget of examined rows (MariaDB's LIMIT … ROWS EXAMINED), which finds a
+    page of a common word within a few thousand rows; when the budget runs out first, the page is read from
+    `object_list`.
     """
 
-    def __init__(self, *args, cap: int | None = None, count_queryset=None, deferred_from: int = 1_000, **kwargs):
+    def __init__(
+        self,
+        *args,
+        cap: int | None = None,
+        count_queryset=None,
+        scan_queryset=None,
+        deferred_from: int = 1_000,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.cap = cap or settings.CUSTOMER_LIST_COUNT_CAP
         # The same rows written in a form cheaper to count, when the caller has one.
         self.count_queryset = count_queryset
+        self.scan_queryset = scan_queryset
         self.deferred_from = deferred_from
 
     @property
@@ -76,25 +95,16 @@ class CappedPaginator(Paginator):
 
     def _read(self, bottom: int, top: int) -> list:
         """Rows [bottom:top] of the list, in order."""
+        if self.scan_queryset is not None:
+            scanned = scan_rows(self.scan_queryset, bottom, top, budget=settings.CRM_LIST_SCAN_ROWS)
+            if scanned is not None:
+                return scanned
         rows = self.object_list
         if bottom < self.deferred_from or not hasattr(rows, "values_list"):
             return list(rows[bottom:top])
         keys = list(rows.values_list("pk", flat=True)[bottom:top])
         found = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
         return [found[key] for key in keys if key in found]
-
-    def page(self, number) -> Page:
-        """A page of a list that is not capped: as Django reads it, except from `deferred_from` rows on, where its
-        keys are read first (see `_read`). A list may ask for that from its first row (deferred_from=0) when the
-        database chooses a better plan for the keys alone than for whole rows (sales.views)."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        if bottom < self.deferred_from:
-            return super().page(number)
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        return self._get_page(self._read(bottom, top), number, self)
 
     def get_page(self, number) -> Page:
         """The page `number` (1 for anything that is not a page number). Past the end: the last page."""
@@ -103,7 +113,12 @@ class CappedPaginator(Paginator):
         except (TypeError, ValueError, OverflowError):
             number = 1
         if not self.is_capped:
-            return super().get_page(number)
+            try:
+                number = self.validate_number(number)
+            except InvalidPage:
+                number = self.num_pages
+            bottom = (number - 1) * self.per_page
+            return Page(self._read(bottom, bottom + self.per_page), number, self)
         bottom = (number - 1) * self.per_page
         rows = self._read(bottom, bottom + self.per_page + 1)
         if not rows and number > 1:
@@ -111,3 +126,27 @@ class CappedPaginator(Paginator):
             bottom = (number - 1) * self.per_page
             rows = self._read(bottom, bottom + self.per_page + 1)
         return CappedPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+
+
+def scan_rows(queryset, bottom: int, top: int, *, budget: int) -> list | None:
+    """Rows [bottom:top] of `queryset`, read on MariaDB with LIMIT … ROWS EXAMINED `budget`: the rows, when the
+    database found them all (or reached the end of the rows) within the budget; None when it stopped first, on
+    other databases, or when the page lies deeper than the budget could reach."""
+    connection = connections[queryset.db]
+    if connection.vendor != "mysql" or not connection.mysql_is_mariadb or top > budget:
+        return None
+    sliced = queryset[bottom:top]
+    sql, params = sliced.query.get_compiler(using=queryset.db).as_sql()
+    manager = queryset.model._default_manager.db_manager(queryset.db)
+    try:
+        rows = list(manager.raw(f"{sql} ROWS EXAMINED {int(budget)}", params))
+    except DatabaseError:
+        # "Sort aborted": the database chose to sort the rows rather than walk an index, and stopped at the budget.
+        return None
+    # MariaDB warns (ER_QUERY_EXCEEDED_ROWS_EXAMINED_LIMIT) when it stopped at the budget: then the rows found are
+    # only the first matches of the rows it read, and the page must be read in full.
+    if len(rows) < top - bottom and connection.connection.warning_count():
+        return None
+    if queryset._prefetch_related_lookups:
+        prefetch_related_objects(rows, *queryset._prefetch_related_lookups)
+    return rows

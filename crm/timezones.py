@@ -58,3 +58,18 @@ def day_start(day: date) -> datetime:
     """Midnight starting `day` in the active time zone: a date filter becomes a range on the stored instant, which
     an index serves (a __date lookup would not, and needs MySQL's time zone tables)."""
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def month_start(day: date) -> date:
+    """The first day of the month `day` is in."""
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after the one `day` is in."""
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def previous_month(day: date) -> date:
+    """The first day of the month before the one `day` is in."""
+    return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)

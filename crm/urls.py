@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from accounts.views import language_set_view
 from crm import views
+from sales.views.home import HomeView
 from security.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView, SignInView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="customers:customer-list", permanent=False), name="home"),
+    # The signed-in user's day: their tasks, deals and quota (sales.views.home).
+    path("", HomeView.as_view(), name="home"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
@@ -34,6 +35,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("customers/", include("customers.urls")),
     path("sales/", include("sales.urls")),
+    # Public: the web-to-lead forms, which visitors send without an account (docs/leads.md).
+    path("leads/", include("sales.public_urls")),
     path("records/", include("records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,7 +18,14 @@ from crm.kit.rows import GroupedRows
 from crm.timezones import day_start
 from customers.forms import IdListField
 from customers.models import Customer, Tag
-from customers.selectors import SEARCH_MAX_CHARS, customer_owners_by_name, customer_search, owners_for
+from customers.search import is_cjk_only
+from customers.selectors import (
+    SEARCH_MAX_CHARS,
+    customer_owners_by_name,
+    customer_search,
+    customer_search_uses_index,
+    owners_for,
+)
 
 # Each sort continues with tie-breakers in the same direction, so an index such as (tier, name, id) serves the
 # whole ORDER BY and pages never repeat or skip rows that share a value.
@@ -130,6 +138,7 @@ class CustomerFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._counting = False
+        self._scanning = False
         self._common_tags: dict[str, bool] = {}
         self.filters["country"].extra["choices"] = country_choices()
         self.filters["tag"].extra["choices"] = [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")]
@@ -144,7 +153,7 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=value) if value else queryset
 
     def search(self, queryset, name, value):
-        return customer_search(queryset, value)
+        return customer_search(queryset, value, scan=self._scanning)
 
     def not_contacted_in(self, queryset, name, value):
         if value == NEVER_CONTACTED:
@@ -185,6 +194,35 @@ class CustomerFilter(django_filters.FilterSet):
             return self.filter_queryset(self.queryset.all())
         finally:
             self._counting = False
+
+    def _text_search(self) -> str:
+        if not self.is_bound or not self.is_valid():
+            return ""
+        text = self.form.cleaned_data.get("q") or ""
+        return text if customer_search_uses_index(text) else ""
+
+    @property
+    def scan_qs(self):
+        """For a search through the full-text index: the same rows, in the same order, found by walking the sort
+        index and checking each row's search text (crm.pagination reads a page this way first, within a
+        budget of rows). None when there is no such search, or when the list is sorted by owner."""
+        sort = self.form.cleaned_data.get("sort", "") if self.is_bound and self.is_valid() else ""
+        text = self._text_search()
+        # Chinese, Japanese and Korean names sort after the Latin ones, so walking the list from its start would
+        # spend the budget before reaching them: such a search goes to the index at once.
+        if not text or sort.lstrip("-") == "owner" or is_cjk_only(text):
+            return None
+        self._scanning = True
+        try:
+            return self.filter_queryset(self.queryset.all())
+        finally:
+            self._scanning = False
+
+    @property
+    def count_cap(self) -> int | None:
+        """A search counts at most CUSTOMER_SEARCH_COUNT_CAP matches ("more than 200"): counting a thousand matches of a
+        common word for one rep reads the matches of every rep (about 150 ms at a million customers)."""
+        return settings.CUSTOMER_SEARCH_COUNT_CAP if self._text_search() else None
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*sort_fields(SORTS, value))

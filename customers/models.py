@@ -4,12 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from crm.db import OwnedRecord, TimeStampedModel
+from crm.db import OwnedRecord, TimeStampedModel, record_url
 from customers.validators import validate_phone
 from records.history import HistoricalRecords as OneEntryHistoricalRecords
 
@@ -169,7 +168,7 @@ class Customer(OwnedRecord):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("customers:customer-detail", kwargs={"pk": self.pk})
+        return record_url("customers:customer-detail", self.pk)
 
 
 class Contact(OwnedRecord):
@@ -211,6 +210,7 @@ class Interaction(OwnedRecord):
         CHAT = "chat", _("Chat")
         SOCIAL = "social", _("Social media")
         VISIT = "visit", _("Visit")
+        WEB_FORM = "web_form", _("Web form")
 
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("Inbound")

@@ -73,6 +73,12 @@ def text_tokens(text: str) -> list[str]:
     return tokens
 
 
+def is_cjk_only(text: str) -> bool:
+    """Whether every word of `text` is Chinese, Japanese or Korean."""
+    runs = _RUN.findall(fold(text))
+    return bool(runs) and all(_IS_CJK.match(run) for run in runs)
+
+
 def _joined(text: str) -> str:
     return _EMAIL_SEPARATORS.sub("_", fold(text)).strip("_")
 

@@ -17,6 +17,7 @@ from customers import (
     search,
 )
 from customers.models import Contact, Customer, Interaction, Relationship
+from customers.timeline import TimelineEntry, TimelineSource, timeline_page, timeline_sources
 from customers.validators import phone_digits
 from records.selectors import FieldChange, HistoryEntry
 
@@ -128,7 +129,7 @@ def _digits_prefix(field: str, digits: str) -> Q:
     return condition
 
 
-def customer_search(customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+def customer_search(customers: QuerySet[Customer], text: str, *, scan: bool = False) -> QuerySet[Customer]:
     """Filter by what a person types (only within `customers`, which the caller scoped to the user):
 
     - a phone number with "+", or fewer than 4 digits: the start of the stored digits, from their B-tree index,
@@ -142,19 +143,33 @@ def customer_search(customers: QuerySet[Customer], text: str) -> QuerySet[Custom
     All but the first read the full-text index over `search_text` (customers/search.py). Only the first
     SEARCH_MAX_CHARS characters and SEARCH_MAX_WORDS words are searched; text of only short words or stopwords,
     which the index does not hold, matches the start of the name.
+
+    With `scan`, the same rows are found by checking each row's search text instead of through the index (for
+    reading a page in the list's order when the words are common).
     """
     text = text.strip()[:SEARCH_MAX_CHARS].strip()
     if not text:
         return customers
     digits = phone_digits(text)
+    lookup = "search_text__search_scan" if scan else "search_text__search_match"
     if digits and _PHONE_TYPED.fullmatch(text):
         if text.startswith("+") or len(digits) < search.PHONE_SUFFIX_MIN_DIGITS:
             return customers.filter(_digits_prefix("phone_digits", digits)).order_by("phone_digits", "id")
-        return customers.filter(search_text__search_match=search.phone_query(digits))
+        return customers.filter(**{lookup: search.phone_query(digits)})
     query = search.text_query(text)
     if query:
-        return customers.filter(search_text__search_match=query)
+        return customers.filter(**{lookup: query})
     return customers.filter(name__istartswith=text)
+
+
+def customer_search_uses_index(text: str) -> bool:
+    """Whether `customer_search(…, text)` reads the full-text index (and so has a `scan=True` form worth trying
+    first: see CustomerFilter.scan_qs)."""
+    text = text.strip()[:SEARCH_MAX_CHARS].strip()
+    digits = phone_digits(text)
+    if digits and _PHONE_TYPED.fullmatch(text):
+        return not (text.startswith("+") or len(digits) < search.PHONE_SUFFIX_MIN_DIGITS)
+    return bool(text and search.text_query(text))
 
 
 def customer_duplicates(*, email: str, phone: str, exclude_pk: int | None = None) -> QuerySet[Customer]:
@@ -171,20 +186,39 @@ def customer_duplicates(*, email: str, phone: str, exclude_pk: int | None = None
     return duplicates.exclude(pk=exclude_pk) if exclude_pk else duplicates
 
 
+def customer_matching_email(*, email: str) -> Customer | None:
+    """The customer of any owner that `email` (any case) belongs to: the oldest customer with that email, else the
+    oldest whose live contact has it; None for no email or no match. Customers and contacts in the recycle bin are
+    not matched."""
+    email = email.strip()
+    if not email:
+        return None
+    customers = Customer.objects.select_related("owner").order_by("pk")
+    return (
+        customers.filter(email__iexact=email).first()
+        or customers.filter(pk__in=Contact.objects.filter(email__iexact=email).values("customer_id")).first()
+    )
+
+
 # The customer page -------------------------------------------------------------------------------------------------
 
 
-def customer_timeline(*, customer: Customer, page: int = 1, per_page: int = 20) -> tuple[list[Interaction], int, bool]:
-    """One page of the interactions with `customer`, newest first, with who logged them: the rows, the page
-    number shown (a page past the end shows the last one) and whether older ones exist. Reads one row more
-    than the page instead of counting them all; counts only when asked for a page past the end."""
-    interactions = customer.interactions.select_related("user").order_by("-occurred_at", "-id")
-    page = min(max(page, 1), 100_000)
-    rows = list(interactions[(page - 1) * per_page : page * per_page + 1])
-    if not rows and page > 1:
-        page = max(1, -(-customer.interactions.count() // per_page))
-        rows = list(interactions[(page - 1) * per_page : page * per_page + 1])
-    return rows[:per_page], page, len(rows) > per_page
+def _interactions(customer: Customer, user: AbstractBaseUser | None) -> QuerySet[Interaction]:
+    return customer.interactions.select_related("user").order_by("-occurred_at", "-id")
+
+
+INTERACTIONS = TimelineSource(kind="interaction", rows=_interactions, time_field="occurred_at")
+
+
+def customer_timeline(
+    *, customer: Customer, user: AbstractBaseUser | None = None, page: int = 1, per_page: int = 20
+) -> tuple[list[TimelineEntry], int, bool]:
+    """One page of the customer's timeline, newest first: the interactions logged with them (with who logged
+    them) and, for `user`, what other apps add that `user` may see (customers.timeline): the entries, the page
+    number shown (a page past the end shows the last one) and whether older ones exist. Reads one row more than
+    the page per source instead of counting them all; counts only when asked for a page past the end."""
+    sources = [INTERACTIONS, *(timeline_sources() if user is not None else [])]
+    return timeline_page(customer=customer, user=user, sources=sources, page=page, per_page=per_page)
 
 
 def customer_relationships(*, customer: Customer, user: AbstractBaseUser) -> list[dict[str, Any]]:

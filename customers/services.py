@@ -139,7 +139,7 @@ def customer_search_refresh_of(customer_ids: set[int]) -> None:
 
 def customer_create(
     *,
-    by: AbstractBaseUser,
+    by: AbstractBaseUser | None,
     tags: Iterable[Tag] = (),
     allow_duplicate: bool = False,
     customer: Customer | None = None,
@@ -147,10 +147,13 @@ def customer_create(
 ) -> Customer:
     """Create a customer owned by someone `by` may assign to (from `fields`, or an unsaved instance the admin's
     form filled in), atomically. Raises DuplicateCustomerError unless allowed; a duplicate `by` cannot reach is
-    recorded in the audit log (outside the refused transaction, so the entry stays)."""
+    recorded in the audit log (outside the refused transaction, so the entry stays).
+
+    `by=None` is a customer no user creates (a public web form): the caller chose its owner."""
     customer = customer if customer is not None else Customer()
     _apply(customer, fields)
-    _check_owner(owner=customer.owner if customer.owner_id else None, by=by)
+    if by is not None:
+        _check_owner(owner=customer.owner if customer.owner_id else None, by=by)
     customer.full_clean()
     if not allow_duplicate:
         duplicates = list(customer_duplicates(email=customer.email, phone=customer.phone)[:10])
@@ -158,7 +161,7 @@ def customer_create(
             # The warning prevents duplicates even across books, but of a record `by` cannot open it says only
             # that it exists and to ask an administrator: its name, owner or number would tell them another
             # user's customers.
-            can_see = customer_visibility(user=by)
+            can_see = customer_visibility(user=by) if by is not None else (lambda duplicate: False)
             hidden = [d for d in duplicates if not can_see(d)]
             if hidden:
                 audit_record(
@@ -250,11 +253,12 @@ def _contact_save(contact: Contact) -> Contact:
 
 @transaction.atomic
 def contact_create(
-    *, customer: Customer, by: AbstractBaseUser, contact: Contact | None = None, **fields: Any
+    *, customer: Customer, by: AbstractBaseUser | None, contact: Contact | None = None, **fields: Any
 ) -> Contact:
     """Add a contact (from `fields`, or an unsaved instance an admin form filled in) to a customer `by` reaches;
-    a new primary contact replaces the previous one."""
-    reach.check(customer, user=by)
+    a new primary contact replaces the previous one. `by=None`: added by no user (a public web form)."""
+    if by is not None:
+        reach.check(customer, user=by)
     contact = contact if contact is not None else Contact()
     contact.customer = customer
     for name, value in fields.items():
@@ -307,10 +311,12 @@ def customer_contacted_refresh(customer_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def interaction_log(
-    *, customer: Customer, by: AbstractBaseUser, interaction: Interaction | None = None, **fields: Any
+    *, customer: Customer, by: AbstractBaseUser | None, interaction: Interaction | None = None, **fields: Any
 ) -> Interaction:
-    """Record a call, email, meeting, chat, social contact or visit with a customer `by` reaches."""
-    reach.check(customer, user=by)
+    """Record a call, email, meeting, chat, social contact, visit or web form submission with a customer `by`
+    reaches. `by=None`: recorded by no user (a public web form); `user` (logged by) must then be given."""
+    if by is not None:
+        reach.check(customer, user=by)
     interaction = interaction if interaction is not None else Interaction()
     interaction.customer = customer
     if not interaction.user_id:

@@ -144,12 +144,12 @@ class CustomerDetailView(CustomerRecordMixin, kit.ObjectPageView):
         context = super().get_context_data(**kwargs)
         customer, user = self.object, self.request.user
         page = query_int(self.request.GET, "page", default=1, min_value=1, max_value=999_999)
-        interactions, page, has_older = selectors.customer_timeline(customer=customer, page=page)
+        timeline, page, has_older = selectors.customer_timeline(customer=customer, user=user, page=page)
         context.update(
             tags=list(customer.tags.all()),
             contacts=list(customer.contacts.all()),
             relationships=selectors.customer_relationships(customer=customer, user=user),
-            interactions=interactions,
+            timeline=timeline,
             timeline_page=page,
             timeline_older=page + 1 if has_older else None,
             timeline_newer=page - 1 if page > 1 else None,

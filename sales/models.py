@@ -1,12 +1,17 @@
-"""Sales records: the product catalogue, opportunities moving through administrator-set stages (every move kept),
-and orders with their lines. Opportunities and orders are owned records (crm.db.OwnedRecord): versioned, recycled
-on delete, with field history, and reached through accounts.reach in the "sales" domain."""
+"""Sales records: the product catalogue, opportunities moving through administrator-set stages (every move kept)
+with their line items, quotes made from them, orders with their lines, the salespeople's tasks and their monthly
+quotas. Opportunities, quotes, orders and tasks are owned records (crm.db.OwnedRecord): versioned, recycled on
+delete, with field history, and reached through accounts.reach in the "sales" domain. Web-to-lead forms are the
+administrators' configuration of the public forms leads come in through."""
 
 from __future__ import annotations
 
+import re
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -227,6 +232,13 @@ class StageChange(models.Model):
     def __str__(self) -> str:
         return f"{self.from_stage_id or '—'} → {self.to_stage_id}"
 
+    @property
+    def event(self) -> str:
+        """What the move meant: "opened", "won", "lost", or "moved" between open stages."""
+        if self.from_stage_id is None:
+            return "opened"
+        return "moved" if self.to_stage.outcome == Stage.Outcome.OPEN else self.to_stage.outcome
+
 
 class Order(OwnedRecord):
     """A sales order, or a return (negative quantities, `original` pointing at the order returned from). Reached
@@ -256,6 +268,15 @@ class Order(OwnedRecord):
         blank=True,
         related_name="orders",
         verbose_name=_("opportunity"),
+    )
+    quote = models.ForeignKey(
+        "Quote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("quote"),
+        help_text=_("The accepted quote this order was made from when its opportunity was won."),
     )
     original = models.ForeignKey(
         "self",
@@ -410,3 +431,407 @@ class ImportedOpportunity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
+
+
+# Web-to-lead forms -------------------------------------------------------------------------------------------------
+
+
+def new_public_key() -> str:
+    """An unguessable key for a form's public address: 32 URL-safe characters, 192 random bits."""
+    return secrets.token_urlsafe(24)
+
+
+# An origin a form may be embedded on: scheme, host (a leading "*." for every subdomain) and port, nothing else;
+# origins go into the Content-Security-Policy header, so nothing but these characters may reach it.
+ORIGIN_PATTERN = re.compile(
+    r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$"
+)
+MAX_ORIGINS = 20
+
+
+def parse_origins(text: str) -> list[str]:
+    """The origins written one per line (or separated by spaces or commas), lower-cased, without a trailing "/",
+    each once. Does not check them: see validate_origins."""
+    origins = []
+    for part in re.split(r"[\s,]+", text or ""):
+        origin = part.strip().lower().rstrip("/")
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def validate_origins(text: str) -> None:
+    origins = parse_origins(text)
+    wrong = [origin for origin in origins if not ORIGIN_PATTERN.match(origin)]
+    if wrong:
+        raise ValidationError(
+            _(
+                "Not an origin: %(wrong)s. Write each as scheme and host, with a port if needed and nothing after "
+                "it, such as https://www.example.com (a host with accents in its punycode form)."
+            ),
+            code="origin",
+            params={"wrong": ", ".join(wrong[:3])},
+        )
+    if len(origins) > MAX_ORIGINS:
+        raise ValidationError(_("At most %(max)s origins."), code="too_many_origins", params={"max": MAX_ORIGINS})
+
+
+class LeadForm(TimeStampedModel):
+    """A public web-to-lead form, set up by an administrator: anyone with its address may send it (no sign-in),
+    and each submission becomes a lead of the form's team, given to its active reps in turn
+    (sales.services.leads). It may be embedded in the pages of the origins it lists."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("For the CRM's users; visitors do not see it."))
+    public_key = models.SlugField(
+        _("public key"),
+        max_length=64,
+        unique=True,
+        default=new_public_key,
+        editable=False,
+        help_text=_("The unguessable part of the form's address. Regenerating it retires the old address."),
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        related_name="lead_forms",
+        verbose_name=_("team"),
+        help_text=_("Its active sales reps receive the new leads in turn; its manager when it has none."),
+    )
+    active = models.BooleanField(_("active"), default=True, help_text=_("An inactive form's address answers 404."))
+    thank_you_message = models.TextField(
+        _("thank-you message"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Shown after a submission. Empty: a standard thank-you in the visitor's language."),
+    )
+    allowed_origins = models.TextField(
+        _("allowed embedding origins"),
+        blank=True,
+        validators=[validate_origins],
+        help_text=_(
+            "Sites whose pages may show this form in a frame, one per line, such as https://www.example.com. "
+            "Empty: the form can only be opened on its own."
+        ),
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Customer.Source.choices, default=Customer.Source.WEBSITE
+    )
+    default_tags = models.ManyToManyField(
+        "customers.Tag", related_name="+", blank=True, verbose_name=_("tags for new leads")
+    )
+    # The round robin's place: the rep given the last new lead (sales.services.leads, under a row lock).
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last assigned to"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "last_assigned"])
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("web-to-lead form")
+        verbose_name_plural = _("web-to-lead forms")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("leads:form", kwargs={"key": self.public_key})
+
+    @property
+    def origins(self) -> list[str]:
+        return parse_origins(self.allowed_origins)
+
+
+class OpportunityLine(models.Model):
+    """A product on an opportunity: quantity, the unit price copied from the product when the line was added (a
+    later change of the product's price leaves it as it was) and a discount in percent. While an opportunity has
+    lines, its amount is their total, computed by the database and stored by sales.services.opportunities."""
+
+    # Reached as its opportunity is (accounts.reach), so a line in a URL answers 404 outside that reach.
+    owner_path = "opportunity__owner"
+    reach_domain = "sales"
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="lines", verbose_name=_("opportunity")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="opportunity_lines", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("opportunity line")
+        verbose_name_plural = _("opportunity lines")
+        indexes = [models.Index(fields=["product", "opportunity"], name="sales_opportunityline_product")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="sales_opportunityline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="sales_opportunityline_discount_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+
+class Quote(OwnedRecord):
+    """A numbered offer made from an opportunity: its lines (copied from the opportunity's when it was made), a
+    tax rate, a validity date and a status. Only a draft changes; accepting one declines the opportunity's other
+    sent quotes (sales.services.quotes). The customer and the owner are the opportunity's, and a quote is reached
+    as its opportunity is."""
+
+    owner_path = "opportunity__owner"
+    reach_domain = "sales"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("opportunity")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    valid_until = models.DateField(_("valid until"))
+    tax_rate_percent = models.DecimalField(
+        _("tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    notes = models.TextField(_("terms and notes"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("accepted or declined"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        indexes = [
+            models.Index(fields=["deletion", "created_at", "id"], name="sales_quote_created"),
+            models.Index(fields=["deletion", "status", "created_at", "id"], name="sales_quote_status_created"),
+            models.Index(fields=["opportunity", "deletion", "status"], name="sales_quote_opportunity"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_rate_percent__gte=0, tax_rate_percent__lte=100), name="sales_quote_tax_rate_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sales:quote-detail", kwargs={"pk": self.pk})
+
+    @property
+    def customer(self) -> Customer:
+        return self.opportunity.customer
+
+    @property
+    def owner(self):
+        return self.opportunity.owner
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_expired(self) -> bool:
+        """Still open to the customer (draft or sent) but past its valid-until date in the user's time zone."""
+        return self.status in (self.Status.DRAFT, self.Status.SENT) and self.valid_until < timezone.localdate()
+
+
+class QuoteLine(models.Model):
+    """A product on a quote: quantity, the unit price copied when the line was written (from the opportunity's
+    line, or from the catalogue for a line added to the quote) and a discount in percent. Totals are computed by
+    the database (sales.selectors.quotes)."""
+
+    owner_path = "quote__opportunity__owner"
+    reach_domain = "sales"
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines", verbose_name=_("quote"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="quote_lines", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        indexes = [models.Index(fields=["product", "quote"], name="sales_quoteline_product")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="sales_quoteline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100), name="sales_quoteline_discount_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+
+class Task(OwnedRecord):
+    """Something a salesperson has to do by a given time (call back, send the proposal), about a customer or one of
+    its opportunities, or about nothing in particular. Its owner is reminded once when it falls due
+    (sales.services.tasks.task_reminders_send); done tasks are never reminded."""
+
+    owner_path = "owner"
+    reach_domain = "sales"
+
+    class Priority(models.TextChoices):
+        HIGH = "high", _("High")
+        NORMAL = "normal", _("Normal")
+        LOW = "low", _("Low")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    due_at = models.DateTimeField(_("due"))
+    priority = models.CharField(_("priority"), max_length=6, choices=Priority.choices, default=Priority.NORMAL)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales_tasks", verbose_name=_("owner")
+    )
+    # Both optional; with an opportunity, the customer is the opportunity's (sales.services.tasks). A task goes
+    # when what it is about is purged from the recycle bin.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks", verbose_name=_("customer")
+    )
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("opportunity"),
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True, editable=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    # When the owner was told the task is due; None while the reminder is still to be sent (moving the due time
+    # later sets it back to None). Written by the reminder job only, which neither raises the version nor records
+    # history: an edit form opened before the reminder still saves.
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion", "reminded_at"])
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            models.Index(fields=["owner", "deletion", "done_at", "due_at", "id"], name="sales_task_owner_due"),
+            models.Index(fields=["deletion", "done_at", "due_at", "id"], name="sales_task_due"),
+            models.Index(fields=["customer", "deletion", "done_at", "due_at"], name="sales_task_customer"),
+            models.Index(fields=["opportunity", "deletion", "done_at", "due_at"], name="sales_task_opportunity"),
+            # The reminder job's search: open, not yet reminded, due by now.
+            models.Index(fields=["reminded_at", "done_at", "deletion", "due_at"], name="sales_task_reminder"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sales:task-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def is_high_priority(self) -> bool:
+        return self.priority == self.Priority.HIGH
+
+
+class Quota(TimeStampedModel, VersionedModel):
+    """What one salesperson is expected to win in one month (the sum of the opportunities they win that month), set
+    by the manager of their team or an administrator (sales.services.quotas). Reached through the salesperson, in
+    the "sales" domain; changes are kept in its history."""
+
+    owner_path = "rep"
+    reach_domain = "sales"
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales_quotas", verbose_name=_("salesperson")
+    )
+    # The first day of the month the quota is for.
+    month = models.DateField(_("month"))
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0"))], **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-month", "rep_id"]
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "rep"], name="sales_quota_month_rep"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="sales_quota_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rep_id} {self.month:%Y-%m}: {self.amount} {self.currency}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.month and self.month.day != 1:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"month": _("A quota is for a whole month: give its first day.")}, code="month")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sales.views import opportunities, orders, products
+from sales.views import lines, opportunities, orders, products, quotas, quotes, tasks
 
 app_name = "sales"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("pipeline/", opportunities.PipelineBoardView.as_view(), name="pipeline"),
     path("opportunities/", opportunities.OpportunityListView.as_view(), name="opportunity-list"),
     path("opportunities/export.csv", opportunities.OpportunityExportView.as_view(), name="opportunity-export"),
+    path(
+        "opportunities/autocomplete/",
+        opportunities.OpportunityAutocompleteView.as_view(),
+        name="opportunity-autocomplete",
+    ),
     path("opportunities/new/", opportunities.OpportunityCreateView.as_view(), name="opportunity-create"),
     path("opportunities/<int:pk>/", opportunities.OpportunityDetailView.as_view(), name="opportunity-detail"),
     path("opportunities/<int:pk>/edit/", opportunities.OpportunityUpdateView.as_view(), name="opportunity-update"),
@@ -15,6 +20,34 @@ urlpatterns = [
     path("opportunities/<int:pk>/history/", opportunities.OpportunityHistoryView.as_view(), name="opportunity-history"),
     path("opportunities/<int:pk>/move/", opportunities.OpportunityMoveView.as_view(), name="opportunity-move"),
     path("leads/<int:pk>/qualify/", opportunities.LeadQualifyView.as_view(), name="lead-qualify"),
+    path(
+        "opportunities/<int:pk>/lines/new/", lines.OpportunityLineCreateView.as_view(), name="opportunity-line-create"
+    ),
+    path(
+        "opportunities/<int:pk>/lines/<int:line_pk>/edit/",
+        lines.OpportunityLineUpdateView.as_view(),
+        name="opportunity-line-update",
+    ),
+    path(
+        "opportunities/<int:pk>/lines/<int:line_pk>/remove/",
+        lines.OpportunityLineRemoveView.as_view(),
+        name="opportunity-line-remove",
+    ),
+    path("opportunities/<int:pk>/quotes/new/", quotes.QuoteCreateView.as_view(), name="quote-create"),
+    path("quotes/", quotes.QuoteListView.as_view(), name="quote-list"),
+    path("quotes/export.csv", quotes.QuoteExportView.as_view(), name="quote-export"),
+    path("quotes/<int:pk>/", quotes.QuoteDetailView.as_view(), name="quote-detail"),
+    path("quotes/<int:pk>/print/", quotes.QuotePrintView.as_view(), name="quote-print"),
+    path("quotes/<int:pk>/edit/", quotes.QuoteUpdateView.as_view(), name="quote-update"),
+    path("quotes/<int:pk>/delete/", quotes.QuoteDeleteView.as_view(), name="quote-delete"),
+    path("quotes/<int:pk>/history/", quotes.QuoteHistoryView.as_view(), name="quote-history"),
+    path("quotes/<int:pk>/send/", quotes.QuoteSendView.as_view(), name="quote-send"),
+    path("quotes/<int:pk>/accept/", quotes.QuoteAcceptView.as_view(), name="quote-accept"),
+    path("quotes/<int:pk>/decline/", quotes.QuoteDeclineView.as_view(), name="quote-decline"),
+    path("quotes/<int:pk>/revise/", quotes.QuoteReviseView.as_view(), name="quote-revise"),
+    path("quotes/<int:pk>/lines/new/", lines.QuoteLineCreateView.as_view(), name="quote-line-create"),
+    path("quotes/<int:pk>/lines/<int:line_pk>/edit/", lines.QuoteLineUpdateView.as_view(), name="quote-line-update"),
+    path("quotes/<int:pk>/lines/<int:line_pk>/remove/", lines.QuoteLineRemoveView.as_view(), name="quote-line-remove"),
     path("products/", products.ProductListView.as_view(), name="product-list"),
     path("products/new/", products.ProductCreateView.as_view(), name="product-create"),
     path("products/<int:pk>/", products.ProductDetailView.as_view(), name="product-detail"),
@@ -30,4 +63,14 @@ urlpatterns = [
     path("orders/<int:pk>/ship/", orders.OrderShipView.as_view(), name="order-ship"),
     path("orders/<int:pk>/paid/", orders.OrderPaidView.as_view(), name="order-paid"),
     path("orders/<int:pk>/return/", orders.ReturnCreateView.as_view(), name="return-create"),
+    path("tasks/", tasks.TaskListView.as_view(), name="task-list"),
+    path("tasks/export.csv", tasks.TaskExportView.as_view(), name="task-export"),
+    path("tasks/new/", tasks.TaskCreateView.as_view(), name="task-create"),
+    path("tasks/<int:pk>/", tasks.TaskDetailView.as_view(), name="task-detail"),
+    path("tasks/<int:pk>/edit/", tasks.TaskUpdateView.as_view(), name="task-update"),
+    path("tasks/<int:pk>/delete/", tasks.TaskDeleteView.as_view(), name="task-delete"),
+    path("tasks/<int:pk>/history/", tasks.TaskHistoryView.as_view(), name="task-history"),
+    path("tasks/<int:pk>/done/", tasks.TaskCompleteView.as_view(), name="task-complete"),
+    path("tasks/<int:pk>/reopen/", tasks.TaskReopenView.as_view(), name="task-reopen"),
+    path("quotas/", quotas.QuotaSetView.as_view(), name="quotas"),
 ]

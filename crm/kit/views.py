@@ -395,6 +395,9 @@ class ListPageView(FilteredRowsMixin, ScopedPageMixin, FilterView):
         if issubclass(self.paginator_class, CappedPaginator) and not self.filter_invalid:
             # A filterset may offer the same rows in a form cheaper to count (`count_qs`).
             extra["count_queryset"] = getattr(self.filterset, "count_qs", None)
+            # …and the same rows found by walking the sort index (`scan_qs`), and its own count cap (`count_cap`).
+            extra["scan_queryset"] = getattr(self.filterset, "scan_qs", None)
+            extra["cap"] = getattr(self.filterset, "count_cap", None)
             if self.keys_first:
                 extra["deferred_from"] = 0
         paginator = self.get_paginator(queryset, page_size, **extra)

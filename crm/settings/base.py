@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "crm.context_processors.main_navigation",
             ],
             # The `when` filter writes every date and time of every page; it needs no {% load %}.
             "builtins": ["crm.kit.templatetags.kit_dates"],
@@ -149,7 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "security.validators.PersonalNamePasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "customers:customer-list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failures: https://django-axes.readthedocs.io/en/latest/4_configuration.html
@@ -185,6 +186,12 @@ CRM_SESSION_IDLE_MINUTES = env.int("CRM_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# CACHE
+# https://docs.djangoproject.com/en/5.2/topics/cache/ : CRM_CACHE_URL, e.g. redis://redis:6379/2. What it holds
+# must be shared by every web process: the web-to-lead form's limit per address is counted here (production.py
+# falls back to the broker's Redis). The default, local memory, counts per process: fine for development.
+CACHES = {"default": env.cache_url("CRM_CACHE_URL", default="locmemcache://")}
 
 # TWO-FACTOR AUTHENTICATION
 # https://django-otp-official.readthedocs.io/en/stable/overview.html : authenticator apps (TOTP) and recovery
@@ -227,6 +234,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # EMAIL_URL: smtp://user:password@host:587?tls=True ; default prints mail to the console
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The address users reach the CRM at, for links in emails sent outside a request (notifications, reminders).
+CRM_SITE_URL = env("CRM_SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -268,6 +277,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {
     # Every night at 03:15 (CELERY_TIMEZONE): purge recycle-bin entries older than 30 days.
     "recycle-bin-purge": {"task": "records.recycle_bin_purge", "schedule": crontab(hour=3, minute=15)},
+    # Every minute: remind owners of the tasks that fell due since (each task once, however often it runs).
+    "sales-task-reminders": {"task": "sales.send_task_reminders", "schedule": crontab()},
 }
 
 # LOGGING
@@ -285,7 +296,30 @@ CUSTOMER_LIST_PAGE_SIZE = 25
 # A list never counts past this many rows: an exact COUNT(*) over a million rows costs more than the page,
 # and counting 10,000 filtered rows measured up to 0.3 s at a million customers (bench/customer_list.py).
 CUSTOMER_LIST_COUNT_CAP = env.int("CRM_LIST_COUNT_CAP", default=1_000)
+# A search through the full-text index counts at most this many matches: counting a thousand matches of a common
+# word for one rep means reading the matches of every rep.
+CUSTOMER_SEARCH_COUNT_CAP = env.int("CRM_SEARCH_COUNT_CAP", default=200)
+# A page of a search is first looked for by walking the list's sort index and checking each row, examining at most
+# this many index entries and rows (MariaDB's LIMIT … ROWS EXAMINED, about two per customer); when that does not
+# fill the page, through the full-text index. 10,000 finds a page of a word on one customer in 200 (about 40 ms at
+# a million customers when it does not).
+CRM_LIST_SCAN_ROWS = env.int("CRM_LIST_SCAN_ROWS", default=10_000)
 # The currency of new products, opportunities and orders.
 CRM_DEFAULT_CURRENCY = env("CRM_DEFAULT_CURRENCY", default="USD")
+# New quotes: the tax rate they start with (percent, e.g. "20" or "7.5") and how many days they stay valid.
+CRM_DEFAULT_TAX_RATE = env("CRM_DEFAULT_TAX_RATE", default="0")
+CRM_QUOTE_VALID_DAYS = env.int("CRM_QUOTE_VALID_DAYS", default=30)
+# The seller's block on printed quotes: the company's name, then its address and other lines ("|" between lines).
+# Left empty, a printed quote names only the salesperson who prepared it.
+CRM_SELLER_NAME = env("CRM_SELLER_NAME", default="")
+CRM_SELLER_DETAILS = env("CRM_SELLER_DETAILS", default="")
 # A bulk change from the list (reassign, tag, stage) runs in one transaction over at most this many customers.
 CRM_BULK_LIMIT = env.int("CRM_BULK_LIMIT", default=5_000)
+
+# WEB-TO-LEAD FORMS (docs/leads.md)
+# At most this many submissions from one client address (one /64 network for IPv6) within the window; more are
+# answered 429 and nothing is stored. Counted in the cache (CACHES), behind AXES_IPWARE_PROXY_COUNT proxies.
+CRM_LEAD_FORM_LIMIT = env.int("CRM_LEAD_FORM_LIMIT", default=5)
+CRM_LEAD_FORM_LIMIT_WINDOW = timedelta(minutes=env.int("CRM_LEAD_FORM_LIMIT_MINUTES", default=10))
+# How long a rendered form may be sent back: an older one is shown again, filled in, to be sent once more.
+CRM_LEAD_FORM_TOKEN_MAX_AGE = timedelta(hours=env.int("CRM_LEAD_FORM_TOKEN_HOURS", default=4))

@@ -30,4 +30,9 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The cache holds the web-to-lead form's counts per address, which every web process must share: without
+# CRM_CACHE_URL, the broker's Redis (as CELERY_RESULT_BACKEND does), its keys prefixed.
+_SHARED_CACHE = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "locmemcache://"
+CACHES = {"default": env.cache_url("CRM_CACHE_URL", default=_SHARED_CACHE)}
+CACHES["default"].setdefault("KEY_PREFIX", "crm")
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}

@@ -12,6 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 LOGGING["root"]["level"] = "WARNING"
+# Each process its own cache, emptied by the tests that count in it (rate limits), whatever CRM_CACHE_URL says.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Tests run tasks in-process; the worker test (tests/crm/test_celery_worker.py) turns this off for itself
 # and sends through the real broker named by CELERY_BROKER_URL.

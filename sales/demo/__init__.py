@@ -1,14 +1,14 @@
 """The demo's sales, seeded after its customers by `manage.py seed_demo`: one step per kind of record, run in order,
 each a function given the plan (what the command was asked for) and returning how many of its kinds it created.
 
-Quotes and tasks hang off opportunities and orders: each adds its step to SEED_STEPS after the steps it needs,
-for example `SeedStep("quotes", quotes_seed)` with
+A kind that hangs off others (quotes off opportunities, tasks off customers and opportunities) adds its step to
+SEED_STEPS after the steps it needs, for example `SeedStep("quotes", _quotes)` with
 
-    def quotes_seed(plan: SalesSeedPlan) -> dict[str, int]:
+    def _quotes(plan: SalesSeedPlan) -> dict[str, int]:
         ...  # plan.counts.get("quotes"), plan.seed, plan.now, plan.progress
         return {"quotes": created}
 
-and an option on seed_demo filling `plan.counts["quotes"]`."""
+and, for a size to choose, an option on seed_demo filling `plan.counts["quotes"]`."""
 
 from __future__ import annotations
 
@@ -22,8 +22,18 @@ from django.utils import timezone
 from sales.demo.catalogue import products_seed
 from sales.demo.opportunities import opportunities_seed
 from sales.demo.orders import orders_seed
+from sales.demo.work import quotas_seed, tasks_seed
 
-__all__ = ["SEED_STEPS", "SalesSeedPlan", "SeedStep", "opportunities_seed", "orders_seed", "sales_seed"]
+__all__ = [
+    "SEED_STEPS",
+    "SalesSeedPlan",
+    "SeedStep",
+    "opportunities_seed",
+    "orders_seed",
+    "quotas_seed",
+    "sales_seed",
+    "tasks_seed",
+]
 
 
 @dataclass
@@ -66,10 +76,16 @@ def _orders(plan: SalesSeedPlan) -> dict[str, int]:
     return {"orders": orders, "order lines": lines}
 
 
+def _work(plan: SalesSeedPlan) -> dict[str, int]:
+    """Each salesperson's tasks and the reps' quotas (sales.demo.work)."""
+    return {"tasks": tasks_seed(seed=plan.seed, now=plan.now), "quotas": quotas_seed(seed=plan.seed)}
+
+
 SEED_STEPS: list[SeedStep] = [
     SeedStep("products", _products),
     SeedStep("opportunities", _opportunities),
     SeedStep("orders", _orders),
+    SeedStep("tasks and quotas", _work),
 ]
 
 

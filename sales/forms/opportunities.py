@@ -76,6 +76,10 @@ class OpportunityForm(VersionedFormMixin, forms.ModelForm):
         if editing:
             del self.fields["customer"]  # an opportunity stays with its customer
             customer_id = self.instance.customer_id
+            if self.instance.lines.exists():
+                # The line items set both (sales.services.opportunities): shown, not typed.
+                self.fields["amount"].disabled = self.fields["currency"].disabled = True
+                self.fields["amount"].help_text = _("The total of the line items, which are changed on its page.")
         else:
             self.fields["owner"].initial = user.pk
             if customer is not None:

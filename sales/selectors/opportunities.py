@@ -10,15 +10,18 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Round
 
 from accounts import reach
 from accounts.models import Team
-from sales.models import Opportunity, Stage, StageChange
+from sales.models import Opportunity, OpportunityLine, Order, Stage, StageChange
+from sales.selectors.orders import line_net
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+    from customers.models import Customer
 
 User = get_user_model()
 
@@ -54,6 +57,81 @@ def opportunity_list_for(*, user: AbstractBaseUser) -> QuerySet[Opportunity]:
 def opportunity_stage_changes(*, opportunity: Opportunity) -> list[StageChange]:
     """The opportunity's stage history, oldest first."""
     return list(opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"))
+
+
+def opportunity_lines(*, opportunity: Opportunity) -> QuerySet[OpportunityLine]:
+    """The opportunity's line items with their product and each line's `gross` and `net` amount computed by the
+    database."""
+    from sales.selectors.quotes import line_gross
+
+    return opportunity.lines.select_related("product").annotate(gross=line_gross(), net=line_net()).order_by("id")
+
+
+@dataclass(frozen=True)
+class LineTotals:
+    count: int
+    subtotal: Decimal
+    discount: Decimal
+    net: Decimal
+
+
+def opportunity_line_totals(*, opportunity: Opportunity) -> LineTotals:
+    """How many lines the opportunity has and their subtotal, discount and net total (what its amount follows),
+    summed and rounded to cents by the database in one query."""
+    from sales.selectors.quotes import CENTS_FIELD, line_gross
+
+    sums = OpportunityLine.objects.filter(opportunity=opportunity).aggregate(
+        count=Count("id"),
+        subtotal=Round(Coalesce(Sum(line_gross()), Decimal("0")), 2, output_field=CENTS_FIELD),
+        net=Round(Coalesce(Sum(line_net()), Decimal("0")), 2, output_field=CENTS_FIELD),
+    )
+    return LineTotals(
+        count=sums["count"], subtotal=sums["subtotal"], discount=sums["subtotal"] - sums["net"], net=sums["net"]
+    )
+
+
+def opportunity_orders(*, opportunity: Opportunity, user: AbstractBaseUser) -> list[Order]:
+    """The orders of the opportunity (its won quote's, or linked by hand) that the user reaches, newest first, with
+    their stored totals."""
+    from sales.selectors.orders import order_scope
+
+    orders = order_scope(user=user).filter(opportunity=opportunity).select_related("quote").order_by("-ordered_at")
+    return list(orders[:20])
+
+
+def customer_opportunities_summary(*, customer: Customer, user: AbstractBaseUser, limit: int = 5) -> dict | None:
+    """For the customer page: the customer's open opportunities the user reaches (soonest close first, stage
+    preloaded) and how many of them are open, won and lost, in two queries; None when the user may not see
+    opportunities."""
+    if not user.has_perm("sales.view_opportunity"):
+        return None
+    reached = opportunity_scope(user=user).filter(customer=customer)
+    counts = dict(reached.order_by().values_list("stage__outcome").annotate(n=Count("id")))
+    open_rows = (
+        reached.filter(stage__outcome=Stage.Outcome.OPEN)
+        .select_related("stage")
+        .order_by(Coalesce("expected_close_date", Value(date(9999, 12, 31))), "id")[:limit]
+    )
+    return {
+        "open": list(open_rows) if counts.get(Stage.Outcome.OPEN) else [],
+        "open_count": counts.get(Stage.Outcome.OPEN, 0),
+        "won_count": counts.get(Stage.Outcome.WON, 0),
+        "lost_count": counts.get(Stage.Outcome.LOST, 0),
+    }
+
+
+def customer_timeline_stage_changes(customer: Customer, user: AbstractBaseUser) -> QuerySet[StageChange] | None:
+    """For the customer's timeline (customers.timeline): when each of the customer's opportunities the user reaches
+    was opened, won or lost, newest first, with the opportunity, the stage and who moved it; None without
+    sales.view_opportunity. Moves between open stages stay on the opportunity's page."""
+    if not user.has_perm("sales.view_opportunity"):
+        return None
+    return (
+        StageChange.objects.filter(opportunity__in=opportunity_scope(user=user).filter(customer=customer).values("pk"))
+        .filter(Q(from_stage__isnull=True) | ~Q(to_stage__outcome=Stage.Outcome.OPEN))
+        .select_related("opportunity", "to_stage", "changed_by")
+        .order_by("-changed_at", "-id")
+    )
 
 
 def sales_owners_for(*, user: AbstractBaseUser) -> QuerySet:

@@ -67,8 +67,10 @@ def order_list_for(*, user: AbstractBaseUser) -> QuerySet[Order]:
 
 
 def order_get_for(*, user: AbstractBaseUser, pk: int, write: bool = False) -> Order:
-    """One order within reach, customer, opportunity and original preloaded; Http404 otherwise."""
-    queryset = order_scope(user=user, write=write).select_related("customer", "opportunity", "original")
+    """One order within reach, customer, opportunity, quote and original preloaded; Http404 otherwise."""
+    queryset = order_scope(user=user, write=write).select_related(
+        "customer", "opportunity", "quote__opportunity", "original"
+    )
     return reach.get_for(queryset, user=user, write=write, pk=pk)
 
 
@@ -126,6 +128,14 @@ def customer_orders_summary(*, customer: Customer, user: AbstractBaseUser, limit
     )
     latest = list(orders.order_by("-ordered_at", "-id")[:limit])
     return {"orders": latest, "revenue": revenue}
+
+
+def customer_timeline_orders(customer: Customer, user: AbstractBaseUser) -> QuerySet[Order] | None:
+    """For the customer's timeline (customers.timeline): the customer's orders and returns the user reaches, newest
+    first, each with its stored `total`; None without sales.view_order."""
+    if not user.has_perm("sales.view_order"):
+        return None
+    return order_scope(user=user).filter(customer=customer).order_by("-ordered_at", "-id")
 
 
 def active_products() -> QuerySet[Product]:

@@ -3,7 +3,12 @@
 Each service checks that the acting user reaches the opportunity and every record it is handed (its customer
 by id, its owner among the users `by` may assign to, its contact among the customer's), claims the row's next
 version (StaleVersionError when the caller's copy is out of date), validates, and records who changed it. Every
-change of stage goes through `opportunity_move_stage`, which writes the StageChange row analytics learn from.
+change of stage goes through `opportunity_move_stage`, which writes the StageChange row analytics learn from, and
+which turns the accepted quote of an opportunity it wins into a draft order (sales.services.quotes).
+
+Line items: while an opportunity has lines, its amount is their total (computed by the database and stored with
+each line change, so the board and the lists read it like any amount); without lines the amount is typed by hand.
+Lines change only while the opportunity is open, each change claiming the opportunity's next version.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ from customers.services import customer_update
 from records.models import Deletion
 from records.services import deletion_create
 from records.versioning import version_claim
-from sales.models import Opportunity, Stage, StageChange
-from sales.selectors.opportunities import sales_owners_for
+from sales.models import Opportunity, OpportunityLine, Product, Quote, Stage, StageChange, Task
+from sales.selectors.opportunities import opportunity_line_totals, sales_owners_for
+from sales.services.lines import line_product_check, line_terms_check
+from sales.services.quotes import order_from_accepted_quote
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -38,6 +45,9 @@ def _check_related(opportunity: Opportunity, *, by: AbstractBaseUser, changed: s
     if "owner_id" in changed and opportunity.owner_id is not None:
         if not sales_owners_for(user=by).filter(pk=opportunity.owner_id).exists():
             errors["owner"] = _("You cannot assign opportunities to this user.")
+    if "customer_id" in changed and opportunity.pk is not None:
+        if Quote.all_objects.filter(opportunity_id=opportunity.pk).exists():
+            errors["customer"] = _("This opportunity has quotes for its customer: it stays with that customer.")
     if opportunity.contact_id is not None and changed & {"contact_id", "customer_id"}:
         if opportunity.contact.customer_id != opportunity.customer_id:
             errors["contact"] = _("Choose a contact of this opportunity's customer.")
@@ -118,6 +128,7 @@ def opportunity_move_stage(
         if getattr(opportunity, name) != getattr(current, name)
     }
     _check_related(opportunity, by=by, changed=changed)
+    _keep_line_terms(opportunity, current)
     moving = to_stage.pk != current.stage_id
     now = timezone.now()
     opportunity.stage = to_stage
@@ -143,7 +154,30 @@ def opportunity_move_stage(
             changed_by=by,
             days_in_previous=max(days, Decimal("0")),
         )
+    opportunity.order_created = None
+    if moving and to_stage.outcome == Stage.Outcome.WON:
+        opportunity.order_created = order_from_accepted_quote(opportunity=opportunity, by=by)
     return opportunity
+
+
+def _keep_line_terms(opportunity: Opportunity, current: Opportunity) -> None:
+    """An opportunity with lines keeps the amount they add up to and the currency they are priced in."""
+    if opportunity.amount == current.amount and opportunity.currency == current.currency:
+        return
+    if not OpportunityLine.objects.filter(opportunity_id=current.pk).exists():
+        return
+    if opportunity.currency != current.currency:
+        raise ValidationError(
+            {
+                "currency": _(
+                    "This opportunity's line items are priced in %(currency)s: remove them before changing its "
+                    "currency."
+                )
+                % {"currency": current.currency}
+            },
+            code="lines_currency",
+        )
+    opportunity.amount = opportunity_line_totals(opportunity=current).net
 
 
 def opportunity_update(
@@ -170,9 +204,95 @@ def opportunity_update(
 
 
 def opportunity_delete(*, opportunity: Opportunity, by: AbstractBaseUser) -> Deletion:
-    """Move an opportunity to the recycle bin (its stage changes stay with it)."""
+    """Move an opportunity to the recycle bin with its quotes and the tasks about it that `by` reaches (its stage
+    changes and lines stay with it); restoring it brings them back together."""
     reach.check(opportunity, user=by)
-    return deletion_create(root=opportunity, by=by)
+    tasks = reach.scope(Task, user=by, write=True).filter(opportunity=opportunity)
+    return deletion_create(root=opportunity, by=by, related=[Quote.objects.filter(opportunity=opportunity), tasks])
+
+
+# Line items ---------------------------------------------------------------------------------------------------
+
+
+def _claim_open(opportunity: Opportunity, *, by: AbstractBaseUser, expected_version: int | None) -> Opportunity:
+    """Lock the opportunity and claim its next version (set on `opportunity`); refuse unless it is open."""
+    reach.check(opportunity, user=by)
+    current = version_claim(opportunity, expected=expected_version)
+    if not Stage.objects.filter(pk=current.stage_id, outcome=Stage.Outcome.OPEN).exists():
+        raise ValidationError(_("This opportunity is closed: reopen it to change its line items."), code="closed")
+    return current
+
+
+def _follow_lines(current: Opportunity, *, version: int, by: AbstractBaseUser) -> Opportunity:
+    """Store the lines' total (computed by the database) as the amount, with the claimed version and one history
+    entry. Without lines any more, the amount stays as it was, to be typed by hand again."""
+    totals = opportunity_line_totals(opportunity=current)
+    if totals.count:
+        current.amount = totals.net
+    current.version = version
+    current._history_user = by
+    current.save(update_fields=["amount", "version", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def opportunity_line_add(
+    *,
+    opportunity: Opportunity,
+    by: AbstractBaseUser,
+    product: Product,
+    quantity: int,
+    discount_percent: Decimal = Decimal("0"),
+    expected_version: int | None = None,
+) -> OpportunityLine:
+    """Add a product to an open opportunity at its catalogue price now; the amount becomes the lines' total.
+    ValidationError for a product not sold or in another currency, a quantity below 1 or a discount outside 0–100
+    %; StaleVersionError; PermissionDenied outside reach."""
+    current = _claim_open(opportunity, by=by, expected_version=expected_version)
+    line_product_check(product=product, currency=current.currency)
+    line_terms_check(quantity=quantity, discount_percent=discount_percent)
+    line = OpportunityLine(
+        opportunity=current,
+        product=product,
+        quantity=quantity,
+        unit_price=product.unit_price,
+        discount_percent=discount_percent,
+    )
+    line.full_clean()
+    line.save()
+    _follow_lines(current, version=opportunity.version, by=by)
+    return line
+
+
+@transaction.atomic
+def opportunity_line_update(
+    *,
+    line: OpportunityLine,
+    by: AbstractBaseUser,
+    quantity: int,
+    discount_percent: Decimal,
+    expected_version: int | None = None,
+) -> OpportunityLine:
+    """Change a line's quantity and discount (its product and unit price stay); the amount follows."""
+    opportunity = Opportunity.all_objects.get(pk=line.opportunity_id)
+    current = _claim_open(opportunity, by=by, expected_version=expected_version)
+    line_terms_check(quantity=quantity, discount_percent=discount_percent)
+    line.quantity, line.discount_percent = quantity, discount_percent
+    line.full_clean()
+    line.save(update_fields=["quantity", "discount_percent"])
+    _follow_lines(current, version=opportunity.version, by=by)
+    return line
+
+
+@transaction.atomic
+def opportunity_line_remove(
+    *, line: OpportunityLine, by: AbstractBaseUser, expected_version: int | None = None
+) -> Opportunity:
+    """Take a line off an open opportunity; the amount follows the lines left (or stays, with none left)."""
+    opportunity = Opportunity.all_objects.get(pk=line.opportunity_id)
+    current = _claim_open(opportunity, by=by, expected_version=expected_version)
+    OpportunityLine.objects.filter(pk=line.pk, opportunity=current).delete()
+    return _follow_lines(current, version=opportunity.version, by=by)
 
 
 @transaction.atomic

@@ -1,4 +1,6 @@
-"""Formatting for sales pages: money, stage badges and the board's cards. No queries: the views supply the data."""
+"""Formatting for sales pages: money, stage and quote badges, the board's cards, and the customer page's
+opportunities card (its data comes from a sales selector, so the customers app itself never imports sales).
+Formatting tags make no queries."""
 
 from decimal import Decimal
 
@@ -109,3 +111,31 @@ def board_card(context, opportunity):
         owner,
         move,
     )
+
+
+_QUOTE_CLASS = {
+    "draft": "text-bg-secondary",
+    "sent": "text-bg-primary",
+    "accepted": "text-bg-success",
+    "declined": "text-bg-light border",
+}
+
+
+@register.simple_tag
+def quote_status_badge(quote):
+    return format_html(
+        '<span class="badge {}">{}</span>', _QUOTE_CLASS.get(quote.status, "text-bg-light"), quote.get_status_display()
+    )
+
+
+@register.simple_tag
+def customer_opportunities_summary(customer, user):
+    """The customer page's opportunities card: the open ones the user reaches and the counts of open, won and lost,
+    or None when the user may not see opportunities (the page shows no card)."""
+    from accounts import reach
+    from sales.selectors.opportunities import customer_opportunities_summary as summary
+
+    data = summary(customer=customer, user=user)
+    if data is not None:
+        data["can_add"] = user.has_perm("sales.add_opportunity") and reach.can_reach(customer, user=user, write=True)
+    return data

@@ -4,7 +4,9 @@ user's reach (404 outside it); every write is one call to sales.services.opportu
 from copy import copy
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -22,8 +24,11 @@ from customers.models import Customer
 from records.versioning import StaleVersionError
 from sales.filters.pipeline import OpportunityFilter
 from sales.forms.opportunities import BoardFilterForm, LeadQualifyForm, OpportunityForm, StageMoveForm
+from sales.forms.quotes import LineAddForm
 from sales.models import Opportunity, Stage
 from sales.selectors import opportunities as selectors
+from sales.selectors import quotes as quote_selectors
+from sales.selectors.tasks import opportunity_tasks_summary
 from sales.services import opportunities as services
 from sales.views.base import SalesPages
 
@@ -90,6 +95,28 @@ class OpportunityExportView(kit.CsvExportView):
     ]
 
 
+class OpportunityAutocompleteView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Suggestions for picking an opportunity (what a task is about): those the user may change whose title or
+    customer's name holds the text typed, open ones first."""
+
+    permission_required = "sales.view_opportunity"
+
+    def get(self, request):
+        text = request.GET.get("q", "").strip()[:100]
+        if len(text) < 2:
+            return JsonResponse({"results": []})
+        rows = (
+            selectors.opportunity_scope(user=request.user, write=True)
+            .filter(Q(title__icontains=text) | Q(customer__name__icontains=text))
+            .select_related("customer", "stage")
+            .order_by(F("closed_at").asc(nulls_first=True), "title", "id")[:15]
+        )
+        results = [
+            {"id": row.pk, "text": row.title, "detail": f"{row.customer.name} · {row.stage.label}"} for row in rows
+        ]
+        return JsonResponse({"results": results})
+
+
 class OpportunityDetailView(OpportunityRecordMixin, kit.ObjectPageView):
     permission_required = "sales.view_opportunity"
     template_name = "sales/opportunities/opportunity_detail.html"
@@ -98,12 +125,36 @@ class OpportunityDetailView(OpportunityRecordMixin, kit.ObjectPageView):
         context = super().get_context_data(**kwargs)
         opportunity, user = self.object, self.request.user
         writable = reach.can_reach(opportunity, user=user, write=True)
+        can_change = writable and user.has_perm("sales.change_opportunity")
+        is_open = opportunity.stage.is_open
+        lines = list(selectors.opportunity_lines(opportunity=opportunity))
+        if user.has_perm("sales.view_task"):
+            context["task_card"] = {
+                **opportunity_tasks_summary(opportunity=opportunity, user=user),
+                "can_add": writable and user.has_perm("sales.add_task"),
+                "can_change": user.has_perm("sales.change_task"),
+                "new_url": f"{reverse('sales:task-create')}?opportunity={opportunity.pk}"
+                f"&next={opportunity.get_absolute_url()}",
+                "all_url": f"{reverse('sales:task-list')}?opportunity={opportunity.pk}",
+                "next": opportunity.get_absolute_url(),
+            }
         context.update(
             stage_changes=selectors.opportunity_stage_changes(opportunity=opportunity),
-            can_change=writable and user.has_perm("sales.change_opportunity"),
+            can_change=can_change,
             can_delete=writable and user.has_perm("sales.delete_opportunity"),
             can_see_customer=user.has_perm("customers.view_customer")
             and reach.can_reach(opportunity.customer, user=user),
+            lines=lines,
+            line_totals=selectors.opportunity_line_totals(opportunity=opportunity) if lines else None,
+            can_edit_lines=can_change and is_open,
+            line_form=(LineAddForm(parent=opportunity) if can_change and is_open else None),
+            quotes=quote_selectors.quotes_for_opportunity(opportunity=opportunity, user=user)
+            if user.has_perm("sales.view_quote")
+            else None,
+            can_quote=is_open and writable and user.has_perm("sales.add_quote"),
+            orders=selectors.opportunity_orders(opportunity=opportunity, user=user)
+            if user.has_perm("sales.view_order")
+            else None,
         )
         return context
 
@@ -133,11 +184,24 @@ class OpportunityCreateView(OpportunityFormMixin, OpportunityPages, kit.ObjectCr
         return kwargs
 
 
+def won_order_message(order) -> str:
+    """What winning an opportunity with an accepted quote did."""
+    return _("Order %(number)s was created from quote %(quote)s.") % {
+        "number": order.number,
+        "quote": order.quote.number,
+    }
+
+
 class OpportunityUpdateView(OpportunityFormMixin, OpportunityRecordMixin, kit.ObjectUpdateView):
     permission_required = "sales.change_opportunity"
     service = services.opportunity_update
     submit_label = gettext_lazy("Save changes")
     success_message = gettext_lazy("Opportunity “%(name)s” was updated.")
+
+    def get_success_message(self):
+        message = super().get_success_message()
+        order = self.result.order_created
+        return f"{message} {won_order_message(order)}" if order is not None else message
 
     def get_heading(self):
         return _("Edit %(name)s") % {"name": self.object.title}
@@ -292,6 +356,9 @@ class OpportunityMoveView(OpportunityRecordMixin, kit.OwnedObjectMixin, View):
             needs_form = "lost_reason" in getattr(exc, "error_dict", {})
             return self.refuse(" ".join(exc.messages), needs_form=needs_form)
         message = _("“%(name)s” moved to %(stage)s.") % {"name": opportunity.title, "stage": stage.label}
+        order = opportunity.order_created
+        if order is not None:
+            message = f"{message} {won_order_message(order)}"
         if self.wants_json():
             board = BoardFilterForm(self.request.POST, user=self.request.user)
             columns = selectors.pipeline_board(user=self.request.user, per_column=0, **_board_filters(board))
@@ -301,6 +368,8 @@ class OpportunityMoveView(OpportunityRecordMixin, kit.OwnedObjectMixin, View):
                     "message": message,
                     "version": opportunity.version,
                     "probability": opportunity.probability,
+                    "order_url": order.get_absolute_url() if order is not None else "",
+                    "order_label": _("Open the order") if order is not None else "",
                     "columns": [
                         {
                             "stage": column.stage.pk,

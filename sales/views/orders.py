@@ -123,6 +123,10 @@ class OrderDetailView(OrderRecordMixin, kit.ObjectPageView):
                 and reach.can_reach(order, user=user, write=True)
             ),
             history=record_history(obj=order, limit=10),
+            # The quote is reached as its opportunity is, which a user reaching the order may not.
+            can_see_quote=order.quote_id is not None
+            and user.has_perm("sales.view_quote")
+            and reach.can_reach(order.quote, user=user),
         )
         return context
 

@@ -11,6 +11,11 @@
     try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { input.value = ""; }
   });
 
+  // A printable page's "Print" button.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // Irreversible actions ask once more.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
@@ -41,7 +46,8 @@
               button.type = "button";
               button.className = "list-group-item list-group-item-action";
               button.setAttribute("role", "option");
-              button.textContent = item.text + (item.city ? " · " + item.city : "");
+              var detail = item.detail || item.city;
+              button.textContent = item.text + (detail ? " · " + detail : "");
               button.addEventListener("click", function () {
                 input.value = item.text;
                 if (target) { target.value = item.id; }

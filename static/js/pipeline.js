@@ -1,6 +1,7 @@
 // The pipeline board: drag a card to another column and the move is saved at once. The server answers with
 // every column's count and totals; a refused move puts the card back and says why (a lost opportunity first
-// asks for its reason). Without this script each card's "Move to" form does the same with a page load.
+// asks for its reason; a win that made an order links to it). Without this script each card's "Move to" form does
+// the same with a page load.
 (function () {
   "use strict";
   var board = document.querySelector("[data-pipeline-board]");
@@ -10,10 +11,18 @@
   var dragged = null;
   var origin = null;
 
-  function say(text, kind) {
+  function say(text, kind, link) {
     if (!status) { return; }
     status.textContent = text;
     status.className = "alert alert-" + kind;
+    if (link && link.url) {
+      var anchor = document.createElement("a");
+      anchor.href = link.url;
+      anchor.className = "alert-link ms-1";
+      anchor.textContent = link.label;
+      anchor.setAttribute("data-order-link", "");
+      status.appendChild(anchor);
+    }
   }
 
   function putBack(card) {
@@ -52,7 +61,7 @@
           var target = board.querySelector("[data-drop-stage='" + stage + "']");
           if (target && target.hasAttribute("data-closed")) { card.remove(); }
           refresh(data.columns);
-          say(data.message, "success");
+          say(data.message, "success", { url: data.order_url, label: data.order_label });
           return;
         }
         if (data.form_url && !reason) {

@@ -20,7 +20,8 @@ def test_manager_ticks_two_rows_and_reassigns_them(live_server, browser_page):  
     page.fill("input[name=username]", "manager.bulk")
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/customers/")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/customers/")
 
     assert page.locator("#bulk_owner").is_hidden()
     page.check(f"input[name=id][value='{first.pk}']")

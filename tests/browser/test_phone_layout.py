@@ -20,7 +20,7 @@ def _sign_in(page, live_server, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/customers/")
+    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_customer_page_and_timeline_fit_a_phone(live_server, browser_page):  # noqa: F811
@@ -45,6 +45,7 @@ def test_customer_list_is_cards_on_a_phone(live_server, browser_page):  # noqa: 
         CustomerFactory(owner=rep, name=f"Harbour Lights Trading {index}", phone="+44 20 7946 0999")
     page.set_viewport_size({"width": 390, "height": 844})
     _sign_in(page, live_server, "rep.phone")
+    page.goto(f"{live_server.url}/customers/")
 
     assert page.evaluate(OVERFLOW) <= 0
     assert page.locator("table thead").is_hidden()

@@ -16,7 +16,7 @@ def _sign_in(page, live_server, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/customers/")
+    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_rep_drags_a_card_to_the_next_stage_and_it_is_saved(live_server, browser_page):  # noqa: F811

@@ -46,7 +46,7 @@ def test_administrator_enrols_and_signs_in_with_password_and_code(live_server, b
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     page.click("text=Continue")
-    page.wait_for_url(f"{live_server.url}/customers/")
+    page.wait_for_url(f"{live_server.url}/")
 
     # sign out from the user menu
     page.click("#user-menu")
@@ -60,8 +60,8 @@ def test_administrator_enrols_and_signs_in_with_password_and_code(live_server, b
     page.wait_for_url(f"{live_server.url}/accounts/login/code/")
     page.fill("input[name=token]", _code(secret, ahead=1))
     page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/customers/")
-    assert page.locator("h1").inner_text() == "Customers"
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator("h1").inner_text() == "The company today"
 
     # the administration is open to this verified session
     page.goto(f"{live_server.url}/admin/")

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("login")
 LIST = reverse("customers:customer-list")
+HOME = reverse("home")
 LOCKED = "Too many failed sign-in attempts"
 
 
@@ -31,10 +32,10 @@ def test_login_page_renders(client):
     assert "Sign in" in html and 'name="username"' in html and 'name="password"' in html
 
 
-def test_correct_password_signs_in_and_opens_the_customer_list(client, rep):
+def test_correct_password_signs_in_and_opens_the_home_page(client, rep):
     response = _sign_in(client, "rep.one", PASSWORD)
 
-    assert response.status_code == 302 and response.url == LIST
+    assert response.status_code == 302 and response.url == HOME
     assert _signed_in(client)
 
 
@@ -210,12 +211,12 @@ def test_login_does_not_redirect_to_another_site(client, rep):
         {"username": "rep.one", "password": PASSWORD, "next": "https://attacker.test/"},
     )
 
-    assert response.status_code == 302 and response.url == LIST
+    assert response.status_code == 302 and response.url == HOME
 
 
-def test_signed_in_user_on_login_page_goes_to_the_list(client, rep):
+def test_signed_in_user_on_login_page_goes_to_the_home_page(client, rep):
     client.force_login(rep)
 
     response = client.get(LOGIN)
 
-    assert response.status_code == 302 and response.url == LIST
+    assert response.status_code == 302 and response.url == HOME

@@ -12,7 +12,7 @@ class OrderProductFactory(DjangoModelFactory):
         model = Product
         django_get_or_create = ["sku"]
 
-    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    sku = factory.Sequence(lambda n: f"OSKU-{n:05d}")
     name = factory.Sequence(lambda n: f"Product {n:05d}")
     unit_price = Decimal("10.00")
     stock_on_hand = 100

@@ -123,3 +123,44 @@ def test_date_fields_read_the_languages_format_and_iso(in_utc, language, day, at
 
         assert form.is_valid(), form.errors
     assert form.cleaned_data == {"day": date(2026, 12, 2), "at": NOW}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_compiled_formats_write_what_django_writes(language):
+    from django.utils.dateformat import format as date_format
+    from django.utils.formats import get_format
+
+    moments = [
+        datetime(year, month, day, hour, minute, tzinfo=UTC)
+        for year, month, day, hour, minute in [
+            (1, 1, 1, 0, 0),
+            (999, 2, 3, 4, 5),
+            (2026, 12, 2, 23, 59),
+            (2024, 2, 29, 9, 7),
+            (9999, 12, 31, 12, 30),
+        ]
+    ]
+    with translation.override(language):
+        for moment in moments:
+            for name in ("DATE_FORMAT", "DATETIME_FORMAT"):
+                shown = when(moment, "date" if name == "DATE_FORMAT" else "datetime")
+                assert f">{date_format(moment, get_format(name))}</time>" in shown, (moment, name)
+
+
+def test_record_url_is_reverse(customer):
+    from django.urls import reverse
+
+    from crm.db import record_url
+
+    assert record_url("customers:customer-detail", customer.pk) == reverse(
+        "customers:customer-detail", kwargs={"pk": customer.pk}
+    )
+    assert customer.get_absolute_url() == f"/customers/{customer.pk}/"
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "Dec 2026"), ("zh-hans", "2026年12月")])
+def test_a_month_is_written_with_the_languages_year_month_format(language, shown):
+    with translation.override(language):
+        html = when(date(2026, 12, 1), "month")
+
+    assert html == f'<time datetime="2026-12">{shown}</time>'

@@ -150,13 +150,19 @@ def test_sales_seed_runs_each_step_and_other_kinds_can_add_theirs(buyers, monkey
     results = sales_seed(SalesSeedPlan(products=36, opportunities=50, order_lines=500, counts={"quotes": 7}))
 
     # then
-    assert [(kind, created) for kind, created, _took in results] == [
-        ("products", 36),
-        ("opportunities", 50),
-        ("orders", Order.objects.count()),
-        ("order lines", 500),
-        ("quotes", 7),
+    created = {kind: count for kind, count, _took in results}
+    assert [kind for kind, _count, _took in results] == [
+        "products",
+        "opportunities",
+        "orders",
+        "order lines",
+        "tasks",
+        "quotas",
+        "quotes",
     ]
+    assert (created["products"], created["opportunities"], created["order lines"]) == (36, 50, 500)
+    assert created["orders"] == Order.objects.count() and created["quotes"] == 7
+    assert created["tasks"] > 0 and created["quotas"] > 0
     assert seen == [{"quotes": 7}]
 
 

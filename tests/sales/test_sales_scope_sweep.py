@@ -18,10 +18,11 @@ from tests.factories.customers import ContactFactory, CustomerFactory, UserFacto
 from tests.factories.sales import OpportunityFactory, ProductFactory, stage
 from tests.sweep import ScopeSweep
 
-# This sweep covers the pipeline, opportunities, leads and products; the other sales sweep covers the rest of the app's URLs, and together they
-# cover every one (tests/sales/test_orders_scope_sweep.py checks the union).
-ORDER_URL_PREFIXES = ("order-", "return-")
-urlpatterns = [p for p in sales_urlpatterns if not p.name.startswith(ORDER_URL_PREFIXES)]
+# This sweep covers the pipeline, opportunities, leads and products; the other sales sweeps cover the rest of the
+# app's URLs (orders and returns; quotes and line items; tasks and quotas), and together they cover every one
+# (tests/sales/test_orders_scope_sweep.py checks the union).
+OTHER_SWEEPS_URL_PREFIXES = ("order-", "return-", "quote-", "opportunity-line-", "task-", "quota")
+urlpatterns = [p for p in sales_urlpatterns if not p.name.startswith(OTHER_SWEEPS_URL_PREFIXES)]
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ WITHOUT_RECORD = {
     "opportunity-list",
     "opportunity-export",
     "opportunity-create",
+    "opportunity-autocomplete",
     "product-list",
     "product-create",
 }

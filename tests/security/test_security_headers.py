@@ -11,6 +11,7 @@ from security.services import recovery_codes_create
 from tests.customers._support import page_text
 from tests.factories.customers import PASSWORD, ContactFactory, CustomerFactory, InteractionFactory, RelationshipFactory
 from tests.factories.sales import OpportunityFactory, ProductFactory
+from tests.factories.sales_tasks import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,6 @@ NOT_PAGES = {
     "set_language": "POST only",
     "health": "JSON for the load balancer",
     "favicon": "a redirect to the static icon",
-    "home": "a redirect",
     "customers:customer-autocomplete": "JSON",
     "login": "for anonymous users (fetched in its own test)",
     "security:sign-in-code": "needs a password step first (fetched in its own test)",
@@ -46,6 +46,20 @@ NOT_PAGES = {
     "sales:order-ship": "POST only",
     "sales:order-paid": "POST only",
     "sales:opportunity-move": "POST only (the board's moves)",
+    # Public and embeddable: frame-ancestors names each form's origins (tests/sales/test_lead_form_embedding.py).
+    "leads:form": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
+    "leads:form-thanks": "public, framed by its form's origins (tested in tests/sales/test_lead_form_embedding.py)",
+    "sales:opportunity-line-remove": "POST only",
+    "sales:quote-send": "POST only",
+    "sales:quote-accept": "POST only",
+    "sales:quote-decline": "POST only",
+    "sales:quote-revise": "POST only",
+    "sales:quote-line-remove": "POST only",
+    "sales:opportunity-autocomplete": "JSON",
+    "sales:task-complete": "POST only",
+    "sales:task-reopen": "POST only",
+    "accounts:notification-open": "POST only",
+    "accounts:notifications-read-all": "POST only",
 }
 
 
@@ -78,6 +92,17 @@ def _orders(customer):
     return draft, confirmed
 
 
+def _quote(opportunity):
+    """An opportunity with a line and a draft quote of it, for the line and quote pages."""
+    from sales.services.opportunities import opportunity_line_add
+    from sales.services.quotes import quote_create
+
+    product = ProductFactory(sku="QUOTED-1", currency=opportunity.currency)
+    line = opportunity_line_add(opportunity=opportunity, by=opportunity.owner, product=product, quantity=1)
+    quote = quote_create(opportunity=opportunity, by=opportunity.owner)
+    return line, quote
+
+
 @pytest.fixture
 def pages(administrator, customer, foreign_customer):
     contact = ContactFactory(customer=customer)
@@ -85,10 +110,24 @@ def pages(administrator, customer, foreign_customer):
     relationship = RelationshipFactory(from_customer=customer, to_customer=foreign_customer)
     pk = {"pk": customer.pk}
     draft, confirmed = _orders(customer)
-    opportunity = {"pk": OpportunityFactory(customer=customer).pk}
-    product = {"pk": ProductFactory().pk}
+    opportunity_row = OpportunityFactory(customer=customer)
+    opportunity = {"pk": opportunity_row.pk}
+    line, quote = _quote(opportunity_row)
+    quote_pk = {"pk": quote.pk}
+    # Its own SKU: ProductFactory and the order tests' product factory count SKUs separately and can meet.
+    product = {"pk": ProductFactory(sku="HEADERS-1").pk}
     lead = {"pk": CustomerFactory(owner=customer.owner, lifecycle_stage="lead").pk}
+    task = {"pk": TaskFactory(customer=customer).pk}
     return {
+        "sales:task-list": {},
+        "sales:task-export": {},
+        "sales:task-create": {},
+        "sales:task-detail": task,
+        "sales:task-update": task,
+        "sales:task-delete": task,
+        "sales:task-history": task,
+        "sales:quotas": {},
+        "home": {},
         "sales:order-list": {},
         "sales:order-export": {},
         "sales:order-create": {},
@@ -105,6 +144,18 @@ def pages(administrator, customer, foreign_customer):
         "sales:opportunity-delete": opportunity,
         "sales:opportunity-history": opportunity,
         "sales:lead-qualify": lead,
+        "sales:opportunity-line-create": opportunity,
+        "sales:opportunity-line-update": {**opportunity, "line_pk": line.pk},
+        "sales:quote-create": opportunity,
+        "sales:quote-list": {},
+        "sales:quote-export": {},
+        "sales:quote-detail": quote_pk,
+        "sales:quote-print": quote_pk,
+        "sales:quote-update": quote_pk,
+        "sales:quote-delete": quote_pk,
+        "sales:quote-history": quote_pk,
+        "sales:quote-line-create": quote_pk,
+        "sales:quote-line-update": {**quote_pk, "line_pk": quote.lines.get().pk},
         "sales:product-list": {},
         "sales:product-create": {},
         "sales:product-detail": product,
@@ -138,6 +189,7 @@ def pages(administrator, customer, foreign_customer):
         "records:recycle-bin": {},
         "records:audit-log": {},
         "accounts:profile": {},
+        "accounts:notifications": {},
         "password_reset": {},
         "password_reset_done": {},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the page for a link that fails

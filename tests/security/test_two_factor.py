@@ -161,7 +161,7 @@ def test_the_code_completes_the_sign_in(client, rep, signals):
 
     response = client.post(CODE, {"token": _code(device)})
 
-    assert response.status_code == 302 and response.url == LIST
+    assert response.status_code == 302 and response.url == reverse("home")
     assert _signed_in(client) and signals == [("in", "rep.one")]
     assert client.get(LIST).status_code == 200
 

@@ -6,6 +6,7 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -49,14 +50,32 @@ def filter_select(bound_field):
     if value not in (None, ""):
         marker = format_html('<option value="{}"', value)
         options = options.replace(marker + ">", marker + " selected>", 1)
+    attrs = bound_field.field.widget.attrs
     invalid = " is-invalid" if bound_field.errors else ""
+    label = format_html(' aria-label="{}"', attrs["aria-label"]) if attrs.get("aria-label") else ""
     return format_html(
-        '<select name="{}" id="{}" class="form-select{}">{}</select>',
+        '<select name="{}" id="{}" class="{}{}"{}>{}</select>',
         bound_field.html_name,
         bound_field.id_for_label,
+        attrs.get("class", "form-select"),
         invalid,
+        label,
         mark_safe(options),
     )  # noqa: S308 (escaped above)
+
+
+@register.simple_tag(takes_context=True)
+def bulk_cell(context, pk, label):
+    """A row's tick box for bulk changes (when the list has them): a tag rather than an included template, as it
+    is written on every row."""
+    if not context.get("bulk_url"):
+        return ""
+    return format_html(
+        '<td class="col-check"><input class="form-check-input" type="checkbox" name="id" value="{}" '
+        'aria-label="{}"></td>',
+        pk,
+        _("Tick %(label)s") % {"label": label},
+    )
 
 
 @register.simple_tag

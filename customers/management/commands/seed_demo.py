@@ -91,7 +91,8 @@ class Command(BaseCommand):
                 )
             )
 
-            # The demo's sales: the catalogue, opportunities with their stage histories, orders (sales/demo).
+            # The demo's sales: the catalogue, opportunities with their stage histories, orders, tasks and quotas
+            # (sales/demo).
             reported: dict[str, int] = {}
 
             def sales_progress(kind: str, done: int) -> None:
@@ -108,6 +109,7 @@ class Command(BaseCommand):
                 seed=seed,
                 progress=sales_progress,
             )
+            # The last step is their day and month: tasks of every salesperson and the reps' quotas.
             for kind, created, took in sales_seed(plan):
                 self.stdout.write(self.style.SUCCESS(f"Created {created:,} {kind} in {took:.1f} s."))
         if admin_password == DEMO_PASSWORD:
