@@ -4,6 +4,7 @@ from datetime import date
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -202,6 +203,13 @@ class OpportunityFilter(django_filters.FilterSet):
             return None
         owners = owner_ids(self.request.user, domain="sales")
         return owners if owners is not None and len(owners) > 1 else None
+
+    @property
+    def count_cap(self) -> int | None:
+        """A search counts at most CUSTOMER_SEARCH_COUNT_CAP matches ("more than 200"), as a customer search does:
+        counting a thousand checks the title and customer of every opportunity the user reaches."""
+        searched = self.is_bound and self.is_valid() and (self.form.cleaned_data.get("q") or "").strip()
+        return settings.CUSTOMER_SEARCH_COUNT_CAP if searched else None
 
     @property
     def count_qs(self):

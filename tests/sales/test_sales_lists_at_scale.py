@@ -188,3 +188,20 @@ def test_a_managers_list_read_owner_by_owner_is_the_teams_list_in_order(
     listed = [o.pk for o in client.get(OPPORTUNITIES, query).context["page_obj"]]
 
     assert listed == [o.pk for o in rows.order_by(*order)[:25]]
+
+
+def test_a_reps_filtered_orders_and_a_search_count_as_far_as_a_customer_search(
+    client, rep, administrator, orders, settings
+):
+    settings.CUSTOMER_SEARCH_COUNT_CAP = 2
+    client.force_login(rep)
+
+    filtered = client.get(ORDERS, {"kind": "order"}).context["paginator"]
+    unfiltered = client.get(ORDERS).context["paginator"]
+    searched = client.get(OPPORTUNITIES, {"q": "deal"}).context["paginator"]
+    client.force_login(administrator)
+    everyone = client.get(ORDERS, {"kind": "order"}).context["paginator"]
+
+    assert (filtered.cap, filtered.is_capped, filtered.count) == (2, True, 2)
+    assert unfiltered.cap == everyone.cap == 1000 and not everyone.is_capped
+    assert searched.cap == 2
