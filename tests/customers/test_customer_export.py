@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from customers.models import Customer
-from tests.customers._support import listed_names
+from tests.customers._support import committed_db, listed_names
 from tests.factories.customers import CustomerFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,16 @@ def test_export_has_header_and_only_own_customers(client, rep, book):
 
 @pytest.mark.parametrize(
     "params",
-    [{"tier": "A"}, {"tier": "A", "sort": "-name"}, {"q": "buyer@acme"}, {}, {"sort": "owner"}, {"sort": "-owner"}],
+    [
+        {"tier": "A"},
+        {"tier": "A", "sort": "-name"},
+        # Committed: inside the test's transaction the full-text index sees no row, while the list may find them
+        # by walking the name index (crm.pagination.scan_rows), so the two would differ only in the test.
+        pytest.param({"q": "buyer@acme"}, marks=committed_db),
+        {},
+        {"sort": "owner"},
+        {"sort": "-owner"},
+    ],
 )
 def test_export_holds_exactly_the_rows_the_list_shows(client, manager, book, params):
     # given
