@@ -12,13 +12,14 @@ and template rendering, without the network.
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.sales import time_page  # noqa: E402
 
 TARGETS_MS = {"list": 150, "filter": 150, "sort by total": 1500, "date range": 150, "search": 300, "order": 100}
 
@@ -58,10 +59,8 @@ def main() -> int:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.management import call_command
-    from django.db import connection
     from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from accounts.roles import SALES_REP
@@ -93,20 +92,10 @@ def main() -> int:
     ]
     print(f"{'page':<16}{'median ms':>10}{'p95 ms':>10}{'queries':>9}  target")
     for name, url in scenarios:
-        times = []
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                if hasattr(response, "streaming_content"):
-                    b"".join(response.streaming_content)
-                times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        times.sort()
-        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        median, p95, queries = time_page(client, url, args.repeat, warm=1)
         target = TARGETS_MS.get(name)
-        verdict = "" if target is None else f"≤ {target} ms {'PASS' if statistics.median(times) <= target else 'MISS'}"
-        print(f"{name:<16}{statistics.median(times):>10.1f}{p95:>10.1f}{len(queries):>9}  {verdict}")
+        verdict = "" if target is None else f"≤ {target} ms {'PASS' if median <= target else 'MISS'}"
+        print(f"{name:<16}{median:>10.1f}{p95:>10.1f}{queries:>9}  {verdict}")
     return 0
 
 

@@ -46,7 +46,9 @@ class CappedPaginator(Paginator):
     page numbers stay in the URL, every sort the list offers pages the same way (a nullable column, an owner's
     name), and a page deeper than `deferred_from` rows first reads only the keys of its rows (an index-only
     scan, as the sort indexes hold the primary key) and then those rows, so the skipped rows are never read
-    whole. A page past the end of a capped list is the only time the rows are counted in full.
+    whole; a list may ask for that from its first row (deferred_from=0, ListPageView.keys_first) when the database
+    plans the keys alone better than whole rows. A page past the end of a capped list is the only time the rows
+    are counted in full.
 
     A caller may also give `scan_queryset`: the same rows in the same order, written so that the database can
     walk the sort index and check each row (a search by LIKE instead of through a full-text index). A page is

@@ -148,13 +148,30 @@ class Opportunity(OwnedRecord):
             ("access_team_sales", _("Can reach the opportunities and orders of the teams they manage")),
         ]
         indexes = [
-            models.Index(fields=["deletion", "stage", "expected_close_date", "id"], name="sales_opp_stage_close"),
+            # The owner last, so a manager's list of one stage is read from this index alone in close order (the
+            # same index without it sent MariaDB walking every closed opportunity's close date instead: 0.4 s).
+            models.Index(
+                fields=["deletion", "stage", "expected_close_date", "id", "owner"], name="sales_opp_stage_close_owner"
+            ),
             models.Index(
                 fields=["owner", "deletion", "stage", "expected_close_date", "id"], name="sales_opp_owner_stage"
             ),
             models.Index(fields=["deletion", "expected_close_date", "id"], name="sales_opp_close"),
             models.Index(fields=["owner", "deletion", "expected_close_date", "id"], name="sales_opp_owner_close"),
             models.Index(fields=["customer", "deletion"], name="sales_opp_customer"),
+            # The source filter in close order, the owner last for reps' and managers' lists (read from it alone).
+            models.Index(
+                fields=["deletion", "source", "expected_close_date", "id", "owner"], name="sales_opp_source_close"
+            ),
+            # The list's other sorts, for everyone and for one owner (a manager's list, whose page keys are read
+            # first, walks everyone's and checks the owner); by created date everyone's come from created_at's
+            # index. With the customer and owner after the title, a search (a word of the title, or a customer that
+            # customer search finds) is checked and counted from the index alone: 0.8 s → 0.09 s for a manager.
+            models.Index(fields=["deletion", "title", "id", "customer", "owner"], name="sales_opp_title"),
+            models.Index(fields=["owner", "deletion", "title", "id", "customer"], name="sales_opp_owner_title"),
+            models.Index(fields=["deletion", "amount", "id"], name="sales_opp_amount"),
+            models.Index(fields=["owner", "deletion", "amount", "id"], name="sales_opp_owner_amount"),
+            models.Index(fields=["owner", "deletion", "created_at", "id"], name="sales_opp_owner_created"),
             # The board's totals (count, sum and weighted sum per stage and currency) read from this index alone.
             models.Index(
                 fields=["deletion", "stage", "owner", "currency", "amount", "probability"],
@@ -277,8 +294,13 @@ class Order(OwnedRecord):
     # Whether confirming took the lines' stock (or, for a return, put it back), so cancelling undoes exactly
     # that: imported invoices never moved stock.
     stock_moved = models.BooleanField(_("stock moved"), default=False, editable=False)
+    # The sum of the lines' net amounts (negative on a return) and how many lines there are, written with the lines
+    # (sales.services.orders.order_totals_refresh) so the list shows and sorts by them from an index: added up per
+    # row, a sort by total read all five million lines of the benchmark's orders. Derived, so not in the history.
+    total = models.DecimalField(_("total"), max_digits=18, decimal_places=4, default=Decimal("0"), editable=False)
+    line_count = models.PositiveIntegerField(_("lines"), default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "deletion"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "deletion", "total", "line_count"])
 
     class Meta:
         ordering = ["-ordered_at", "-id"]
@@ -288,6 +310,11 @@ class Order(OwnedRecord):
             models.Index(fields=["deletion", "ordered_at", "id"], name="sales_order_date"),
             models.Index(fields=["customer", "deletion", "ordered_at"], name="sales_order_customer_date"),
             models.Index(fields=["deletion", "status", "ordered_at", "id"], name="sales_order_status_date"),
+            # The list's kind and country filters, newest first: a rep's or manager's orders are read by walking
+            # these and checking each order's customer (sales.selectors.orders.order_list_for).
+            models.Index(fields=["deletion", "kind", "ordered_at", "id"], name="sales_order_kind_date"),
+            models.Index(fields=["deletion", "ship_to_country", "ordered_at", "id"], name="sales_order_country_date"),
+            models.Index(fields=["deletion", "total", "id"], name="sales_order_total"),
         ]
 
     def __str__(self) -> str:
@@ -360,6 +387,46 @@ class ImportedCustomer(models.Model):
         verbose_name_plural = _("imported customers")
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="sales_importedcustomer_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+class ImportedUser(models.Model):
+    """Which user a person named in an outside file (a sales agent or manager) was imported as, so a second import
+    finds them again, whatever their username became."""
+
+    source = models.CharField(_("source"), max_length=40)
+    external_id = models.CharField(_("key in the source"), max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+
+    class Meta:
+        verbose_name = _("imported user")
+        verbose_name_plural = _("imported users")
+        constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="sales_importeduser_key")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+class ImportedOpportunity(models.Model):
+    """Which opportunity a deal of an outside file (its opportunity id) was imported as: a second import of the
+    same file updates it instead of creating it twice."""
+
+    source = models.CharField(_("source"), max_length=40)
+    external_id = models.CharField(_("key in the source"), max_length=64)
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="+", verbose_name=_("opportunity")
+    )
+
+    class Meta:
+        verbose_name = _("imported opportunity")
+        verbose_name_plural = _("imported opportunities")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="sales_importedopportunity_key"),
         ]
 
     def __str__(self) -> str:

@@ -4,23 +4,27 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts.reach import owner_ids
 from crm.kit.filtering import DateRangeFilterForm, sort_choices, sort_fields
 from crm.timezones import day_start
 from customers.filters import country_choices
 from sales.models import Order
-from sales.selectors.orders import order_search_condition, with_totals
+from sales.selectors.orders import order_search_condition
 
-# Each sort ends with the id in the same direction, so pages never repeat or skip orders sharing a value.
+# Each sort ends with the id in the same direction, so pages never repeat or skip orders sharing a value; numbers
+# are unique, so their own index gives the order (with the id after them MariaDB sorted every order instead).
 SORTS = {
     "date": ("ordered_at", "id"),
-    "number": ("number", "id"),
+    "number": ("number",),
     "total": ("total", "id"),
 }
 SORT_LABELS = {"date": _("Date"), "number": _("Number"), "total": _("Total")}
 SORT_CHOICES = sort_choices(SORT_LABELS)
 DEFAULT_SORT = "-date"
+FILTERS = ("q", "status", "kind", "ship_to_country", "date_from", "date_to")
 
 
 class OrderFilterForm(DateRangeFilterForm):
@@ -58,6 +62,18 @@ class OrderFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["ship_to_country"].extra["choices"] = country_choices()
 
+    @property
+    def count_cap(self) -> int | None:
+        """A filtered or searched list of some owners' orders counts at most CUSTOMER_SEARCH_COUNT_CAP ("more than
+        200"), as a customer search does: their orders are read by walking an index and checking each order's
+        customer (order_list_for), so counting a thousand of one rep's returns checked the customers of eight
+        thousand orders (45 ms at 618,000)."""
+        if self.request is None or not self.is_bound or not self.is_valid():
+            return None
+        if not any(self.form.cleaned_data.get(name) for name in FILTERS):
+            return None
+        return settings.CUSTOMER_SEARCH_COUNT_CAP if owner_ids(self.request.user, domain="sales") is not None else None
+
     def search(self, queryset, name, value):
         return queryset.filter(order_search_condition(value)) if value.strip() else queryset
 
@@ -68,8 +84,6 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(ordered_at__lt=day_start(value + timedelta(days=1)))
 
     def sort_by(self, queryset, name, value):
-        if value.lstrip("-") == "total":
-            queryset = with_totals(queryset)  # the one sort that needs every row's total
         return queryset.order_by(*sort_fields(SORTS, value))
 
     def filter_queryset(self, queryset):

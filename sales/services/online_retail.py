@@ -9,7 +9,6 @@ that is not one) are reported with their line number and reason, never fatal."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -21,7 +20,9 @@ from django.utils import timezone
 from django_countries import countries
 
 from customers.models import Customer
+from customers.search import customer_search_document
 from sales.models import ImportedCustomer, Order, OrderLine, Product
+from sales.services.imports import BATCH, ImportReport, batches, created_pks
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -30,27 +31,12 @@ SOURCE = "online_retail"
 GUEST_KEY = "guest"
 GUEST_NAME = "Guest customers (online shop)"
 CURRENCY = "GBP"  # the shop's invoices are in pounds sterling
-BATCH = 5000
 COLUMNS = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]
 # Country names of the file that are not the standard English names.
 COUNTRY_ALIASES = {"EIRE": "IE", "RSA": "ZA", "USA": "US", "Czech Republic": "CZ", "Channel Islands": "JE"}
 
 
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-
-
-@dataclass
-class ImportReport:
-    customers: Counts = field(default_factory=Counts)
-    products: Counts = field(default_factory=Counts)
-    orders: Counts = field(default_factory=Counts)
-    lines: Counts = field(default_factory=Counts)
-    bad_rows: list[tuple[int, str]] = field(default_factory=list)
-    rows: int = 0
+KINDS = ("customers", "products", "orders", "lines")
 
 
 @dataclass
@@ -93,33 +79,33 @@ def _read(path: Path, report: ImportReport) -> tuple[dict[str, _Invoice], dict[s
         for number, row in enumerate(reader, start=2):
             report.rows += 1
             if len(row) != len(COLUMNS):
-                report.bad_rows.append((number, f"{len(row)} columns instead of {len(COLUMNS)}"))
+                report.bad(number, f"{len(row)} columns instead of {len(COLUMNS)}")
                 continue
             invoice, stock_code, description, quantity, when, price, customer_id, country = row
             invoice, stock_code = invoice.strip(), stock_code.strip()
             if not invoice or not stock_code:
-                report.bad_rows.append((number, "no invoice number or stock code"))
+                report.bad(number, "no invoice number or stock code")
                 continue
             if len(invoice) > 32 or len(stock_code) > 64:
-                report.bad_rows.append((number, "invoice number or stock code too long"))
+                report.bad(number, "invoice number or stock code too long")
                 continue
             try:
                 quantity_value = int(quantity)
             except ValueError:
-                report.bad_rows.append((number, f"quantity {quantity!r} is not a whole number"))
+                report.bad(number, f"quantity {quantity!r} is not a whole number")
                 continue
             if quantity_value == 0 or abs(quantity_value) > 2_000_000_000:
-                report.bad_rows.append((number, f"quantity {quantity!r} is out of range"))
+                report.bad(number, f"quantity {quantity!r} is out of range")
                 continue
             price_value = prices.get(price)
             if price_value is None:
                 try:
                     price_value = Decimal(price)
                 except InvalidOperation:
-                    report.bad_rows.append((number, f"unit price {price!r} is not a number"))
+                    report.bad(number, f"unit price {price!r} is not a number")
                     continue
                 if not price_value.is_finite() or price_value < 0 or price_value >= Decimal("1e10"):
-                    report.bad_rows.append((number, f"unit price {price!r} is negative or out of range"))
+                    report.bad(number, f"unit price {price!r} is negative or out of range")
                     continue
                 price_value = price_value.quantize(Decimal("0.01"))
                 prices[price] = price_value
@@ -128,12 +114,12 @@ def _read(path: Path, report: ImportReport) -> tuple[dict[str, _Invoice], dict[s
                 try:
                     ordered_at = timezone.make_aware(datetime.fromisoformat(when.strip()), zone)
                 except ValueError:
-                    report.bad_rows.append((number, f"invoice date {when!r} is not a date"))
+                    report.bad(number, f"invoice date {when!r} is not a date")
                     continue
                 dates[when] = ordered_at
             customer_key = customer_id.strip().removesuffix(".0") or GUEST_KEY
             if customer_key != GUEST_KEY and not customer_key.isdigit():
-                report.bad_rows.append((number, f"customer id {customer_id!r} is not a number"))
+                report.bad(number, f"customer id {customer_id!r} is not a number")
                 continue
             code = country_code(country.strip(), country_cache)
             entry = invoices.get(invoice)
@@ -157,20 +143,6 @@ def _read(path: Path, report: ImportReport) -> tuple[dict[str, _Invoice], dict[s
     return invoices, products, customer_country
 
 
-def _batches(items: list, size: int = BATCH) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _created_pks(model, objects: list, *, key: str, since_pk: int) -> None:
-    """Fill in the pks of bulk-created rows on a database that does not return them (read back by `key`)."""
-    if not objects or objects[0].pk is not None:
-        return
-    by_key = dict(model._base_manager.filter(pk__gt=since_pk).values_list(key, "pk"))
-    for obj in objects:
-        obj.pk = by_key[getattr(obj, key)]
-
-
 def _products(products: dict[str, tuple[str, str, Decimal]], report: ImportReport) -> dict[str, int]:
     """Create and update the file's products; returns product ids by the code in capitals."""
     # The whole catalogue (thousands of rows), matched by the code in capitals.
@@ -184,12 +156,12 @@ def _products(products: dict[str, tuple[str, str, Decimal]], report: ImportRepor
             product.name, product.unit_price = name, price
             changed.append(product)
         else:
-            report.products.skipped += 1
-    for batch in _batches(new):
+            report["products"].skipped += 1
+    for batch in batches(new):
         Product.objects.bulk_create(batch)
-    for batch in _batches(changed):
+    for batch in batches(changed):
         Product.objects.bulk_update(batch, ["name", "unit_price"])
-    report.products.created, report.products.updated = len(new), len(changed)
+    report["products"].created, report["products"].updated = len(new), len(changed)
     return {sku.upper(): pk for sku, pk in Product.objects.values_list("sku", "pk")}
 
 
@@ -212,23 +184,27 @@ def _customers(
             customer.country = country
             changed.append(customer)
         else:
-            report.customers.skipped += 1
-    for batch in _batches(changed):
+            report["customers"].skipped += 1
+    for batch in batches(changed):
         Customer.all_objects.bulk_update(batch, ["country"])
     new_keys = sorted(keys - set(known), key=lambda k: (k == GUEST_KEY, k))
     since = Customer.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    new = [
-        Customer(
-            kind=Customer.Kind.COMPANY,
-            name=GUEST_NAME if key == GUEST_KEY else f"Customer {key}",
-            country=countries_by_key.get(key, ""),
-            source=Customer.Source.IMPORT,
-            lifecycle_stage=Customer.Stage.CUSTOMER,
-            owner=owner,
+    new = []
+    for key in new_keys:
+        name = GUEST_NAME if key == GUEST_KEY else f"Customer {key}"
+        new.append(
+            Customer(
+                kind=Customer.Kind.COMPANY,
+                name=name,
+                country=countries_by_key.get(key, ""),
+                source=Customer.Source.IMPORT,
+                lifecycle_stage=Customer.Stage.CUSTOMER,
+                owner=owner,
+                # What search reads (customers/search.py), as customer_create would write it.
+                search_text=customer_search_document(name=name, email="", phone_digits=""),
+            )
         )
-        for key in new_keys
-    ]
-    for batch in _batches(new):
+    for batch in batches(new):
         Customer.objects.bulk_create(batch)
     if new and new[0].pk is None:
         # Databases that do not return the new ids: read them back in insertion order (names are unique here).
@@ -243,13 +219,13 @@ def _customers(
         ],
         batch_size=BATCH,
     )
-    report.customers.created, report.customers.updated = len(new), len(changed)
+    report["customers"].created, report["customers"].updated = len(new), len(changed)
     return {**known, **{key: c.pk for key, c in zip(new_keys, new, strict=True)}}
 
 
 def online_retail_import(*, path: Path, owner: AbstractBaseUser) -> ImportReport:
     """Import the file at `path`; imported customers belong to `owner`. Atomic and idempotent (see the module)."""
-    report = ImportReport()
+    report = ImportReport(kinds=KINDS)
     invoices, products, countries_by_key = _read(path, report)
     existing_numbers = (
         set(Order.all_objects.filter(number__in=list(invoices)).values_list("number", flat=True))
@@ -257,8 +233,8 @@ def online_retail_import(*, path: Path, owner: AbstractBaseUser) -> ImportReport
         else set(Order.all_objects.values_list("number", flat=True))
     )
     todo = [invoice for number, invoice in invoices.items() if number not in existing_numbers]
-    report.orders.skipped = len(invoices) - len(todo)
-    report.lines.skipped = sum(len(invoices[n].lines) for n in existing_numbers if n in invoices)
+    report["orders"].skipped = len(invoices) - len(todo)
+    report["lines"].skipped = sum(len(invoices[n].lines) for n in existing_numbers if n in invoices)
     with transaction.atomic():
         product_pks = _products(products, report)
         customer_pks = _customers(
@@ -267,6 +243,8 @@ def online_retail_import(*, path: Path, owner: AbstractBaseUser) -> ImportReport
         since = Order.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         orders = [
             Order(
+                total=sum((line.quantity * line.price for line in invoice.lines), Decimal("0")),
+                line_count=len(invoice.lines),
                 number=invoice.number,
                 kind=Order.Kind.RETURN if invoice.number.startswith("C") else Order.Kind.ORDER,
                 status=Order.Status.PAID,
@@ -277,9 +255,9 @@ def online_retail_import(*, path: Path, owner: AbstractBaseUser) -> ImportReport
             )
             for invoice in todo
         ]
-        for batch in _batches(orders):
+        for batch in batches(orders):
             Order.objects.bulk_create(batch)
-        _created_pks(Order, orders, key="number", since_pk=since)
+        created_pks(Order, orders, key="number", since_pk=since)
         lines = [
             OrderLine(
                 order_id=order.pk,
@@ -290,7 +268,7 @@ def online_retail_import(*, path: Path, owner: AbstractBaseUser) -> ImportReport
             for order, invoice in zip(orders, todo, strict=True)
             for line in invoice.lines
         ]
-        for batch in _batches(lines):
+        for batch in batches(lines):
             OrderLine.objects.bulk_create(batch)
-        report.orders.created, report.lines.created = len(orders), len(lines)
+        report["orders"].created, report["lines"].created = len(orders), len(lines)
     return report

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from records.models import Deletion
 from records.services import deletion_create
 from records.versioning import version_claim
 from sales.models import Opportunity, Order, OrderLine, OrderNumberSequence, Product
-from sales.selectors.orders import returnable_quantities
+from sales.selectors.orders import line_net, returnable_quantities
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -135,6 +136,18 @@ def _check_lines(lines: Sequence[LineInput]) -> str:
     return currencies.pop()
 
 
+def order_totals_refresh(*, order_ids: Iterable[int]) -> None:
+    """Write each order's `total` and `line_count` from its lines, summed by the database. Call inside the
+    transaction that wrote the lines, so no page reads one without the other."""
+    ids = list(order_ids)
+    lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
+    for start in range(0, len(ids), 5000):
+        Order.all_objects.filter(pk__in=ids[start : start + 5000]).update(
+            total=Coalesce(Subquery(lines.annotate(t=Sum(line_net())).values("t")), Value(Decimal("0"))),
+            line_count=Coalesce(Subquery(lines.annotate(n=Count("id")).values("n")), Value(0)),
+        )
+
+
 def _write_lines(order: Order, lines: Sequence[LineInput], *, previous_prices: dict[int, Decimal]) -> None:
     """Replace the order's lines. A product already on the order keeps the price it was written at; a new one is
     priced from the catalogue now."""
@@ -151,6 +164,8 @@ def _write_lines(order: Order, lines: Sequence[LineInput], *, previous_prices: d
         row.full_clean(exclude=["order"])
         rows.append(row)
     OrderLine.objects.bulk_create(rows)
+    order_totals_refresh(order_ids=[order.pk])
+    order.refresh_from_db(fields=["total", "line_count"])
 
 
 def _apply(order: Order, fields: dict[str, Any]) -> None:
@@ -389,6 +404,8 @@ def return_create(*, order: Order, by: AbstractBaseUser, lines: Sequence[LineInp
         )
         for product_id, quantity in sorted(wanted.items())
     )
+    order_totals_refresh(order_ids=[credit.pk])
+    credit.refresh_from_db(fields=["total", "line_count"])
     return credit
 
 

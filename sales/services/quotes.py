@@ -42,7 +42,7 @@ from records.services import deletion_create
 from records.versioning import version_claim
 from sales.models import Opportunity, Order, OrderLine, Product, Quote, QuoteLine
 from sales.services.lines import line_product_check, line_terms_check
-from sales.services.orders import ORDER_PREFIX, number_allocate
+from sales.services.orders import ORDER_PREFIX, number_allocate, order_totals_refresh
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -375,4 +375,6 @@ def order_from_accepted_quote(*, opportunity: Opportunity, by: AbstractBaseUser)
         OrderLine(order=order, product_id=product_id, quantity=quantity, unit_price=price, discount_percent=discount)
         for product_id, quantity, price, discount in lines
     )
+    order_totals_refresh(order_ids=[order.pk])
+    order.refresh_from_db(fields=["total", "line_count"])
     return order

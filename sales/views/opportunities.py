@@ -11,6 +11,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -50,6 +51,9 @@ class OpportunityListView(OpportunityPages, kit.ListPageView):
     results_template_name = "sales/opportunities/partials/opportunity_table.html"
     heading = gettext_lazy("Opportunities")
     default_sort = "close"
+    # A page's keys from an index first, then its rows: for whole rows MariaDB walked the close-date index through
+    # every closed opportunity to find one stage's first 25 (0.4 s at 200,000; the keys alone take 1 ms).
+    keys_first = True
     columns = [
         ListColumn(gettext_lazy("Title"), sort="title"),
         ListColumn(gettext_lazy("Customer")),
@@ -233,6 +237,14 @@ def _board_filters(form: BoardFilterForm) -> dict:
     return {name: form.cleaned_data.get(name) for name in ("owner", "team", "close_month")}
 
 
+def _url_for(name: str):
+    """A function giving the URL `name` for a pk, reversed once: reversing it card by card cost the board a sixth of
+    its time."""
+    marker = "987654321"
+    head, tail = reverse(name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 class PipelineBoardView(SalesPages, kit.ScopedPageMixin, TemplateView):
     """A column per open stage with its count and totals; cards move by drag and drop (static/js/pipeline.js)
     or, without JavaScript, by each card's "Move to" form."""
@@ -251,14 +263,32 @@ class PipelineBoardView(SalesPages, kit.ScopedPageMixin, TemplateView):
         user = self.request.user
         form = BoardFilterForm(self.request.GET or None, user=user)
         filters = _board_filters(form)
-        columns = selectors.pipeline_board(user=user, per_column=self.cards_per_column, **filters)
+        stages = list(Stage.objects.order_by("position", "id"))
+        columns = selectors.pipeline_board(
+            user=user, per_column=self.cards_per_column, stages=[s for s in stages if s.is_open], **filters
+        )
+        # Each card's "Move to" list, written once per stage rather than option by option on every card (a board
+        # of 200 cards spent a third of its time there).
+        options = {
+            current.pk: format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((stage.pk, " selected" if stage.pk == current.pk else "", stage.label) for stage in stages),
+            )
+            for current in stages
+        }
+        page_url, move_url = _url_for("sales:opportunity-detail"), _url_for("sales:opportunity-move")
+        for column in columns:
+            for card in column.cards:
+                card.move_options = options[card.stage_id]
+                card.page_url, card.move_url = page_url(card.pk), move_url(card.pk)
         list_query = self.request.GET.copy()
         list_query.pop("team", None)  # the list filters by owner and month, not by team
         context.update(
             filter_form=form,
             show_people=reach.owner_ids(user, domain="sales") != [user.pk],
             columns=columns,
-            stages=[c.stage for c in columns] + list(Stage.objects.exclude(outcome=Stage.Outcome.OPEN)),
+            stages=stages,
             can_move=user.has_perm("sales.change_opportunity"),
             board_query=self.request.GET.urlencode(),
             list_query=list_query.urlencode(),

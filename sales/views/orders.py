@@ -61,11 +61,6 @@ class OrderListView(OrderPages, kit.ListPageView):
     create_permission = "sales.add_order"
     create_label = gettext_lazy("New order")
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = selectors.attach_totals(list(rows))
-        return paginator, page, page.object_list, is_paginated
-
 
 class OrderExportView(kit.CsvExportView):
     """Exactly the rows of the filtered list (the list's selector and filters)."""
@@ -90,7 +85,7 @@ class OrderExportView(kit.CsvExportView):
     ]
 
     def get_queryset(self):
-        return selectors.with_totals(super().get_queryset().select_related("original"))
+        return super().get_queryset().select_related("original")
 
 
 class OrderDetailView(OrderRecordMixin, kit.ObjectPageView):

@@ -32,9 +32,18 @@ class OrderFactory(DjangoModelFactory):
 class OrderLineFactory(DjangoModelFactory):
     class Meta:
         model = OrderLine
+        skip_postgeneration_save = True
 
     order = factory.SubFactory(OrderFactory)
     product = factory.SubFactory(OrderProductFactory)
     quantity = 1
     unit_price = factory.LazyAttribute(lambda line: line.product.unit_price)
     discount_percent = Decimal("0")
+
+    @factory.post_generation
+    def totals(obj, create, extracted, **kwargs):
+        """The order's stored total and line count, as the services write them with the lines."""
+        if create:
+            from sales.services.orders import order_totals_refresh
+
+            order_totals_refresh(order_ids=[obj.order_id])

@@ -1,6 +1,7 @@
 """Rows grouped by a column in a given order (the customer list's owner sort), read group by group."""
 
 import pytest
+from django.db import connection
 
 from crm.kit.rows import GroupedRows
 from customers.models import Customer
@@ -41,3 +42,22 @@ def test_a_slice_within_one_group_is_one_query(grouped, django_assert_num_querie
 
     with django_assert_num_queries(1):
         assert [c.name for c in rows[0:3]] == expected[0:3]
+
+
+@pytest.mark.parametrize(("start", "stop"), [(0, 2), (0, 9), (2, 5), (3, 4), (4, 7), (7, 9), (8, 20), (9, 12)])
+@pytest.mark.parametrize("order", [("name", "id"), ("-name", "-id")])
+def test_keys_first_slices_are_the_same_slices(grouped, start, stop, order):
+    rows, _expected = grouped
+    ordered = rows.queryset.order_by(*order)
+    expected = [c.name for pk in rows.values for c in ordered.filter(owner_id=pk)]
+    keys_first = GroupedRows(ordered, field="owner_id", values=rows.values, keys_first=True)
+
+    assert [c.name for c in keys_first[start:stop]] == expected[start:stop]
+
+
+def test_keys_first_reads_a_slice_across_every_group_in_two_queries(grouped, django_assert_max_num_queries):
+    rows, expected = grouped
+    keys_first = GroupedRows(rows.queryset, field="owner_id", values=rows.values, keys_first=True)
+
+    with django_assert_max_num_queries(2 if connection.features.supports_slicing_ordering_in_compound else 12):
+        assert [c.name for c in keys_first[1:9]] == expected[1:9]

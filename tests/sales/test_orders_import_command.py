@@ -53,6 +53,7 @@ def test_import_creates_customers_products_and_paid_orders(csv_file, administrat
     assert first.ordered_at == timezone.make_aware(timezone.datetime(2010, 12, 1, 8, 26))
     assert order_total(order=first) == Decimal("35.64")
     assert first.customer.name == "Customer 17850" and first.customer.owner == administrator
+    assert first.customer.search_text == "customer 17850"  # found by search like any customer
     assert first.customer.country.code == "FR"  # the latest invoice's country
     credit = Order.objects.get(number="C536379")
     assert credit.kind == "return" and credit.original is None

@@ -252,3 +252,73 @@ def test_move_answers_405_to_get(client, rep, customer):
     client.force_login(rep)
 
     assert client.get(_move_url(OpportunityFactory(customer=customer))).status_code == 405
+
+
+def test_cards_of_every_column_come_in_the_same_few_queries_soonest_close_first(rep, customer):
+    # given: cards in one column, then in all four
+    today = customer.created_at.date()
+    OpportunityFactory(customer=customer, stage=stage("prospecting"), expected_close_date=today.replace(day=28))
+    pipeline_board(user=rep)  # the rep's permissions are read once, then cached on the user
+    with CaptureQueriesContext(connection) as one_column:
+        pipeline_board(user=rep)
+    for code in ("qualification", "proposal", "negotiation"):
+        OpportunityFactory(customer=customer, stage=stage(code))
+    OpportunityFactory(customer=customer, stage=stage("prospecting"), expected_close_date=None, title="Undated")
+    OpportunityFactory(customer=customer, stage=stage("prospecting"), expected_close_date=today.replace(day=1))
+
+    # when
+    with CaptureQueriesContext(connection) as four_columns:
+        columns = pipeline_board(user=rep)
+
+    # then
+    if connection.features.supports_slicing_ordering_in_compound:
+        assert len(four_columns) == len(one_column)
+    else:  # SQLite reads each column's ids on their own
+        assert len(four_columns) == len(one_column) + 3
+    assert all(column.cards for column in columns)
+    prospecting = columns[0].cards
+    assert [o.expected_close_date for o in prospecting[:2]] == [today.replace(day=1), today.replace(day=28)]
+    assert prospecting[-1].title == "Undated"
+
+
+@pytest.mark.skipif(
+    not connection.features.supports_slicing_ordering_in_compound,
+    reason="on a database that cannot order the parts of a UNION (SQLite) the columns are read one by one",
+)
+def test_manager_board_takes_at_most_12_queries(
+    client, manager, rep, teammate, customer, django_assert_max_num_queries
+):
+    for code in ("prospecting", "qualification", "proposal", "negotiation"):
+        OpportunityFactory(customer=customer, stage=stage(code))
+        OpportunityFactory(customer=CustomerFactory(owner=teammate), stage=stage(code))
+    client.force_login(manager)
+    client.get(BOARD)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(BOARD)
+
+    assert response.status_code == 200 and "Acme Logistics Ltd" in response.content.decode()
+
+
+def test_a_card_shows_the_deal_and_a_form_moving_it_without_javascript(client, manager, rep, customer):
+    # given
+    opportunity = OpportunityFactory(
+        customer=customer, owner=rep, title="Fleet <renewal>", stage=stage("proposal"), amount=Decimal("1250.5")
+    )
+    client.force_login(manager)
+
+    # when
+    body = client.get(BOARD).content.decode()
+
+    # then
+    card = body[
+        body.index(f'data-card="{opportunity.pk}"') : body.index(
+            "</article>", body.index(f'data-card="{opportunity.pk}"')
+        )
+    ]
+    assert "Acme Logistics Ltd" in card and "Fleet &lt;renewal&gt;" in card and "1,250.50 EUR" in card
+    assert "Rita Rep" in card  # the owner, for a manager
+    assert f'href="{opportunity.get_absolute_url()}"' in card and f'action="{_move_url(opportunity)}"' in card
+    assert 'name="csrfmiddlewaretoken" value="' in card
+    assert f'<option value="{stage("proposal").pk}" selected>Proposal</option>' in card
+    assert f'<option value="{stage("won").pk}">Won</option>' in card

@@ -13,7 +13,7 @@ from accounts.demo import (
 )
 from customers.demo import demo_foreign_data, seed_demo
 from customers.models import Customer
-from sales.demo import opportunities_seed, quotas_seed, tasks_seed
+from sales.demo import SalesSeedPlan, sales_seed
 
 
 class Command(BaseCommand):
@@ -28,14 +28,35 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
         parser.add_argument("--batch-size", type=int, default=5000)
         parser.add_argument(
+            "--products", type=int, default=120, help="products in the demo catalogue (default 120, at most 18,000)"
+        )
+        parser.add_argument(
+            "--opportunities",
+            type=int,
+            default=None,
+            help="how many opportunities to add (default: a few for each prospect and customer without any)",
+        )
+        parser.add_argument(
+            "--order-lines", type=int, default=20_000, help="about how many order lines to add (default 20,000)"
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="seed even though the database holds users or customers the demo did not create",
         )
 
-    def handle(self, *args, customers, add, seed, batch_size, force, **options):
-        if customers < 0:
-            raise CommandError("--customers must be zero or more.")
+    def handle(self, *args, customers, add, seed, batch_size, force, products, opportunities, order_lines, **options):
+        counts = {
+            "customers": customers,
+            "products": products,
+            "opportunities": opportunities,
+            "order-lines": order_lines,
+        }
+        for name, count in counts.items():
+            if count is not None and count < 0:
+                raise CommandError(f"--{name} must be zero or more.")
+        if products > 18_000:
+            raise CommandError("--products: the demo catalogue has 18,000 products at most.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         foreign = demo_foreign_data()
@@ -69,15 +90,28 @@ class Command(BaseCommand):
                     f"in {time.monotonic() - started:.1f} s."
                 )
             )
-            # The demo's sales: opportunities with stage histories for the customers that have none yet.
-            started = time.monotonic()
-            opportunities = opportunities_seed(seed=seed)
-            self.stdout.write(
-                self.style.SUCCESS(f"Created {opportunities:,} opportunities in {time.monotonic() - started:.1f} s.")
+
+            # The demo's sales: the catalogue, opportunities with their stage histories, orders, tasks and quotas
+            # (sales/demo).
+            reported: dict[str, int] = {}
+
+            def sales_progress(kind: str, done: int) -> None:
+                step = 500_000 if kind == "order lines" else 50_000
+                if done // step > reported.get(kind, 0):
+                    reported[kind] = done // step
+                    self.stdout.write(f"  {done:,} {kind} ({time.monotonic() - sales_started:,.0f} s)")
+
+            sales_started = time.monotonic()
+            plan = SalesSeedPlan(
+                products=products,
+                opportunities=opportunities,
+                order_lines=order_lines,
+                seed=seed,
+                progress=sales_progress,
             )
-            # Their day and month: tasks of every salesperson and the reps' quotas.
-            tasks, quotas = tasks_seed(seed=seed), quotas_seed(seed=seed)
-            self.stdout.write(self.style.SUCCESS(f"Created {tasks:,} tasks and {quotas:,} quotas."))
+            # The last step is their day and month: tasks of every salesperson and the reps' quotas.
+            for kind, created, took in sales_seed(plan):
+                self.stdout.write(self.style.SUCCESS(f"Created {created:,} {kind} in {took:.1f} s."))
         if admin_password == DEMO_PASSWORD:
             self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         else:
