@@ -21,6 +21,7 @@ from accounts import reach
 from crm.kit import views as kit
 from crm.kit.views import ListColumn
 from customers.models import Customer
+from customers.selectors import customer_timeline
 from records.versioning import StaleVersionError
 from sales.filters.pipeline import OpportunityFilter
 from sales.forms.opportunities import BoardFilterForm, LeadQualifyForm, OpportunityForm, StageMoveForm
@@ -138,12 +139,20 @@ class OpportunityDetailView(OpportunityRecordMixin, kit.ObjectPageView):
                 "all_url": f"{reverse('sales:task-list')}?opportunity={opportunity.pk}",
                 "next": opportunity.get_absolute_url(),
             }
+        can_see_customer = user.has_perm("customers.view_customer") and reach.can_reach(opportunity.customer, user=user)
+        if can_see_customer:
+            # The latest interactions with the opportunity's customer: what was said while the deal moved.
+            interactions, _page, more = customer_timeline(customer=opportunity.customer, per_page=5)
+            context["interactions"] = [entry.item for entry in interactions]
+            context["more_interactions"] = more
+            context["can_log_interaction"] = user.has_perm("customers.add_interaction") and reach.can_reach(
+                opportunity.customer, user=user, write=True
+            )
         context.update(
             stage_changes=selectors.opportunity_stage_changes(opportunity=opportunity),
             can_change=can_change,
             can_delete=writable and user.has_perm("sales.delete_opportunity"),
-            can_see_customer=user.has_perm("customers.view_customer")
-            and reach.can_reach(opportunity.customer, user=user),
+            can_see_customer=can_see_customer,
             lines=lines,
             line_totals=selectors.opportunity_line_totals(opportunity=opportunity) if lines else None,
             can_edit_lines=can_change and is_open,

@@ -292,3 +292,30 @@ def test_planted_customer_id_does_not_list_that_customers_contacts(client, rep, 
 
     body = response.content.decode()
     assert response.status_code == 200 and "Zoe Secret" not in body and "Zenith Foods" not in body
+
+
+def test_the_opportunity_page_shows_the_customers_latest_interactions(client, rep, customer):
+    from tests.factories.customers import InteractionFactory
+
+    opportunity = OpportunityFactory(customer=customer, owner=rep)
+    for number in range(7):
+        InteractionFactory(customer=customer, subject=f"Call {number}")
+    client.force_login(rep)
+
+    html = client.get(reverse("sales:opportunity-detail", args=[opportunity.pk])).content.decode()
+
+    section = html[html.index('data-testid="opportunity-interactions"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("list-group-item small") == 5
+    assert reverse("customers:interaction-create", args=[customer.pk]) in section
+    assert "The whole timeline" in section
+
+
+def test_the_interactions_card_is_left_out_for_a_customer_outside_reach(client, rep, foreign_customer):
+    opportunity = OpportunityFactory(customer=foreign_customer, owner=rep)
+    client.force_login(rep)
+
+    response = client.get(reverse("sales:opportunity-detail", args=[opportunity.pk]))
+
+    assert response.status_code == 200
+    assert 'data-testid="opportunity-interactions"' not in response.content.decode()
