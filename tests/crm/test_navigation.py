@@ -63,11 +63,12 @@ def test_an_administrator_also_reaches_the_administration(client, administrator)
 
     labels, _active = _nav(client.get(reverse("home")))
 
-    assert labels == [*SALES_NAV, "Administration"]
+    assert labels == [*SALES_NAV, "Analytics", "Administration"]
 
 
 @pytest.mark.parametrize(
-    ("role", "expected"), [(SUPPORT_AGENT, ["Home", "Customers"]), (MARKETER, ["Home", "Customers"]), (None, ["Home"])]
+    ("role", "expected"),
+    [(SUPPORT_AGENT, ["Home", "Customers"]), (MARKETER, ["Home", "Customers", "Analytics"]), (None, ["Home"])],
 )
 def test_people_without_sales_work_see_only_what_they_may_open(client, role, expected):
     client.force_login(UserFactory(username="someone.else", role=role))
