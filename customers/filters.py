@@ -189,11 +189,15 @@ class CustomerFilter(django_filters.FilterSet):
         """The same rows as `qs`, in the form that is cheapest to count (for the list's capped count)."""
         if not self.is_bound or not self.is_valid():
             return self.qs
-        self._counting = True
+        return self._filtered_as("_counting")
+
+    def _filtered_as(self, mode: str):
+        """The rows filtered again with the flag `mode` ("_counting" or "_scanning") set while the filters run."""
+        setattr(self, mode, True)
         try:
             return self.filter_queryset(self.queryset.all())
         finally:
-            self._counting = False
+            setattr(self, mode, False)
 
     def _text_search(self) -> str:
         if not self.is_bound or not self.is_valid():
@@ -212,11 +216,7 @@ class CustomerFilter(django_filters.FilterSet):
         # spend the budget before reaching them: such a search goes to the index at once.
         if not text or sort.lstrip("-") == "owner" or is_cjk_only(text):
             return None
-        self._scanning = True
-        try:
-            return self.filter_queryset(self.queryset.all())
-        finally:
-            self._scanning = False
+        return self._filtered_as("_scanning")
 
     @property
     def count_cap(self) -> int | None:

@@ -150,26 +150,32 @@ def customer_search(customers: QuerySet[Customer], text: str, *, scan: bool = Fa
     text = text.strip()[:SEARCH_MAX_CHARS].strip()
     if not text:
         return customers
+    plan, value = _search_plan(text)
+    if plan == "phone_prefix":
+        return customers.filter(_digits_prefix("phone_digits", value)).order_by("phone_digits", "id")
+    if plan == "index":
+        lookup = "search_text__search_scan" if scan else "search_text__search_match"
+        return customers.filter(**{lookup: value})
+    return customers.filter(name__istartswith=text)
+
+
+def _search_plan(text: str) -> tuple[str, Any]:
+    """How `text` (stripped, not empty) is searched: ("phone_prefix", digits) from the phone-digits index,
+    ("index", SearchQuery) through the search text, or ("name", text) as the start of the name."""
     digits = phone_digits(text)
-    lookup = "search_text__search_scan" if scan else "search_text__search_match"
     if digits and _PHONE_TYPED.fullmatch(text):
         if text.startswith("+") or len(digits) < search.PHONE_SUFFIX_MIN_DIGITS:
-            return customers.filter(_digits_prefix("phone_digits", digits)).order_by("phone_digits", "id")
-        return customers.filter(**{lookup: search.phone_query(digits)})
+            return "phone_prefix", digits
+        return "index", search.phone_query(digits)
     query = search.text_query(text)
-    if query:
-        return customers.filter(**{lookup: query})
-    return customers.filter(name__istartswith=text)
+    return ("index", query) if query else ("name", text)
 
 
 def customer_search_uses_index(text: str) -> bool:
     """Whether `customer_search(…, text)` reads the full-text index (and so has a `scan=True` form worth trying
     first: see CustomerFilter.scan_qs)."""
     text = text.strip()[:SEARCH_MAX_CHARS].strip()
-    digits = phone_digits(text)
-    if digits and _PHONE_TYPED.fullmatch(text):
-        return not (text.startswith("+") or len(digits) < search.PHONE_SUFFIX_MIN_DIGITS)
-    return bool(text and search.text_query(text))
+    return bool(text) and _search_plan(text)[0] == "index"
 
 
 def customer_duplicates(*, email: str, phone: str, exclude_pk: int | None = None) -> QuerySet[Customer]:

@@ -550,7 +550,25 @@ class LeadForm(TimeStampedModel):
         return parse_origins(self.allowed_origins)
 
 
-class OpportunityLine(models.Model):
+class LineTerms(models.Model):
+    """The terms every priced line of an opportunity or a quote holds: a quantity of at least one, the unit price
+    copied when the line was written, and a discount in percent (checked again by sales.services.lines)."""
+
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        abstract = True
+
+
+class OpportunityLine(LineTerms):
     """A product on an opportunity: quantity, the unit price copied from the product when the line was added (a
     later change of the product's price leaves it as it was) and a discount in percent. While an opportunity has
     lines, its amount is their total, computed by the database and stored by sales.services.opportunities."""
@@ -564,15 +582,6 @@ class OpportunityLine(models.Model):
     )
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="opportunity_lines", verbose_name=_("product")
-    )
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
-    discount_percent = models.DecimalField(
-        _("discount (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
 
     class Meta:
@@ -668,7 +677,7 @@ class Quote(OwnedRecord):
         return self.status in (self.Status.DRAFT, self.Status.SENT) and self.valid_until < timezone.localdate()
 
 
-class QuoteLine(models.Model):
+class QuoteLine(LineTerms):
     """A product on a quote: quantity, the unit price copied when the line was written (from the opportunity's
     line, or from the catalogue for a line added to the quote) and a discount in percent. Totals are computed by
     the database (sales.selectors.quotes)."""
@@ -679,15 +688,6 @@ class QuoteLine(models.Model):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines", verbose_name=_("quote"))
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="quote_lines", verbose_name=_("product")
-    )
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
-    discount_percent = models.DecimalField(
-        _("discount (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
 
     class Meta:

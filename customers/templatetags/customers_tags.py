@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from crm.kit.templatetags.kit_dates import when
+from crm.kit.templatetags.kit_tags import bulk_cell_html
 from customers.models import Customer
 
 register = template.Library()
@@ -102,11 +103,7 @@ def customer_rows(context, customers):
         name = e(customer.name)
         cells = []
         if bulk:
-            tick = e(_("Tick %(label)s") % {"label": customer.name})
-            cells.append(
-                f'<td class="col-check"><input class="form-check-input" type="checkbox" name="id" '
-                f'value="{customer.pk}" aria-label="{tick}"></td>'
-            )
+            cells.append(bulk_cell_html(customer.pk, customer.name))
         cells.append(
             f'<td class="col-name"><a class="fw-semibold text-decoration-none" href="{e(customer.get_absolute_url())}">'
             f'{name}</a><div class="small text-body-secondary">{e(customer_kind(customer))}</div></td>'
